@@ -1,0 +1,26 @@
+# Compiler settings shared by every target: warnings, sanitizers, ccache.
+find_program(BROOK_CCACHE ccache)
+if(BROOK_CCACHE)
+  set(CMAKE_C_COMPILER_LAUNCHER ${BROOK_CCACHE})
+  set(CMAKE_CXX_COMPILER_LAUNCHER ${BROOK_CCACHE})
+endif()
+
+add_library(brook_warnings INTERFACE)
+target_compile_options(brook_warnings INTERFACE -Wall -Wextra -Wno-missing-field-initializers)
+if(BROOK_WERROR)
+  target_compile_options(brook_warnings INTERFACE -Werror)
+endif()
+
+if(BROOK_SANITIZE)
+  string(REPLACE ";" "," _brook_san "${BROOK_SANITIZE}")
+  add_compile_options(-fsanitize=${_brook_san} -fno-omit-frame-pointer -fno-sanitize-recover=all)
+  add_link_options(-fsanitize=${_brook_san})
+endif()
+
+if(BROOK_FUZZ)
+  if(NOT CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
+    message(FATAL_ERROR "BROOK_FUZZ=ON needs clang (CC=clang CXX=clang++)")
+  endif()
+  add_compile_options(-fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer)
+  add_link_options(-fsanitize=address,undefined)
+endif()

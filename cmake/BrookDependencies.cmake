@@ -1,0 +1,33 @@
+# Every dependency comes from Debian 12 packages (scripts/setup installs them).
+find_package(Threads REQUIRED)
+find_package(Boost 1.81 REQUIRED CONFIG)
+find_package(fmt REQUIRED)
+find_package(spdlog REQUIRED)
+find_package(ZLIB REQUIRED)
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(LZ4 REQUIRED IMPORTED_TARGET liblz4)
+pkg_check_modules(ZSTD REQUIRED IMPORTED_TARGET libzstd)
+find_package(Snappy CONFIG QUIET)
+if(NOT TARGET Snappy::snappy)
+  find_library(SNAPPY_LIBRARY snappy REQUIRED)
+  add_library(Snappy::snappy UNKNOWN IMPORTED)
+  set_target_properties(Snappy::snappy PROPERTIES IMPORTED_LOCATION ${SNAPPY_LIBRARY})
+endif()
+find_package(OpenSSL REQUIRED)
+
+if(BROOK_TESTS)
+  find_package(GTest REQUIRED)
+endif()
+if(BROOK_BENCH)
+  find_package(benchmark REQUIRED)
+endif()
+
+# Stock clients linked by tests and benchmarks only.
+pkg_check_modules(RDKAFKA IMPORTED_TARGET rdkafka)
+find_library(ZOOKEEPER_MT_LIBRARY zookeeper_mt)
+find_path(ZOOKEEPER_INCLUDE_DIR zookeeper/zookeeper.h)
+if(ZOOKEEPER_MT_LIBRARY AND ZOOKEEPER_INCLUDE_DIR)
+  add_library(zookeeper_mt UNKNOWN IMPORTED)
+  set_target_properties(zookeeper_mt PROPERTIES IMPORTED_LOCATION ${ZOOKEEPER_MT_LIBRARY}
+                                                INTERFACE_INCLUDE_DIRECTORIES ${ZOOKEEPER_INCLUDE_DIR}/zookeeper)
+endif()
