@@ -40,6 +40,22 @@ def port_accepts(port, host="127.0.0.1"):
         return False
 
 
+def four_letter_word(port, word, timeout=5.0):
+    """Sends a ZooKeeper four-letter word and returns the whole answer ('' on any socket error)."""
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=timeout) as s:
+            s.sendall(word.encode())
+            chunks = []
+            while True:
+                data = s.recv(4096)
+                if not data:
+                    break
+                chunks.append(data)
+        return b"".join(chunks).decode(errors="replace")
+    except OSError:
+        return ""
+
+
 def executable(name):
     for sub in ("src/broker", "src/coordinator", "src/client", ""):
         p = os.path.join(BUILD_DIR, sub, name)
@@ -236,6 +252,9 @@ class ZooKeeper(Process):
     def start(self, timeout=60.0):
         super().start()
         self.wait_for_port(self.port, timeout)
+        # The port opens before the server serves: wait for "imok".
+        wait_until(lambda: four_letter_word(self.port, "ruok", timeout=2.0) == "imok", timeout,
+                   "ZooKeeper to answer ruok", interval=0.1)
         return self
 
 
