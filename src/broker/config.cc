@@ -31,6 +31,8 @@ config_registry build() {
         .define(key("socket.receive.buffer.bytes", t::int32, "102400", "SO_RCVBUF; -1 for the OS default.", -1))
         .define(key("socket.request.max.bytes", t::int32, "104857600", "Largest request size accepted.", 1))
         .define(key("queued.max.requests", t::int32, "500", "In-flight requests per connection before reads pause.", 1))
+        .define(key("queued.max.request.bytes", t::int64, "-1",
+                    "Bytes of unanswered requests per connection before reads pause; -1 = socket.request.max.bytes."))
         .define(key("connections.max.idle.ms", t::int64, "600000", "Idle connections close after this long."))
         .define(key("max.connections", t::int32, "2147483647", "Connections accepted in all.", 0))
         .define(key("max.connections.per.ip", t::int32, "2147483647", "Connections accepted per client IP.", 0))

@@ -1,0 +1,37 @@
+#include "brook/broker/errc.h"
+
+#include <string>
+
+namespace brook::broker {
+namespace {
+
+class category final : public std::error_category {
+public:
+    const char* name() const noexcept override { return "brook.broker"; }
+    std::string message(int ev) const override {
+        switch (static_cast<errc>(ev)) {
+        case errc::success:
+            return "success";
+        case errc::invalid_listener:
+            return "invalid listener (expected NAME://host:port)";
+        case errc::bind_failed:
+            return "cannot bind listener";
+        case errc::request_too_large:
+            return "request larger than socket.request.max.bytes";
+        case errc::request_too_small:
+            return "request shorter than a request header";
+        case errc::shutting_down:
+            return "shutting down";
+        }
+        return "unknown brook.broker error " + std::to_string(ev);
+    }
+};
+
+} // namespace
+
+const std::error_category& error_category() noexcept {
+    static const category instance;
+    return instance;
+}
+
+} // namespace brook::broker
