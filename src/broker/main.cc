@@ -1,9 +1,12 @@
 // brook-broker: a Kafka-compatible broker.
+#include "brook/broker/broker.h"
 #include "brook/broker/config.h"
 #include "brook/common/logging.h"
 #include "brook/common/startup.h"
 
 #include <spdlog/spdlog.h>
+
+#include <csignal>
 
 namespace {
 
@@ -27,6 +30,23 @@ int main(int argc, char** argv) {
         return started.exit_code;
     }
     auto logger = brook::get_logger("brook.broker");
-    logger->error("the broker's request handling is not built yet; configuration is valid");
-    return 3;
+    // Block the stop signals before any thread starts, so that every thread inherits the mask and
+    // only the sigwait below sees them.
+    sigset_t stop_signals;
+    sigemptyset(&stop_signals);
+    sigaddset(&stop_signals, SIGTERM);
+    sigaddset(&stop_signals, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+    std::signal(SIGPIPE, SIG_IGN);
+
+    brook::broker::broker server(*started.config);
+    if (auto r = server.start(); !r) {
+        logger->error("Broker failed to start: {}", r.error().message());
+        return 1;
+    }
+    int sig = 0;
+    sigwait(&stop_signals, &sig);
+    logger->info("Received {}; shutting down", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+    server.stop();
+    return 0;
 }

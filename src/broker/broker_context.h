@@ -1,0 +1,30 @@
+#pragma once
+// What request handlers share: this broker's identity, the settings they read on every request
+// and the services they call. Built once at startup; every member outlives the network layer.
+#include "broker/controller.h"
+#include "broker/metadata_store.h"
+#include "broker/partition_manager.h"
+#include "broker/purgatory.h"
+
+#include <cstdint>
+
+namespace brook::broker {
+
+struct broker_settings {
+    int32_t node_id = 0;
+    bool auto_create_topics = true;
+    bool delete_topic_enable = true;
+    int32_t message_max_bytes = 1048588;
+    int32_t min_insync_replicas = 1;
+    int32_t fetch_max_bytes = 57671680;
+};
+
+struct broker_context {
+    broker_settings settings;
+    metadata_store& metadata;
+    partition_manager& partitions;
+    controller& topics;
+    purgatory& waiting;
+};
+
+} // namespace brook::broker

@@ -1,0 +1,72 @@
+#include "broker/controller.h"
+
+namespace brook::broker {
+
+using protocol::kafka::error_code;
+
+controller::controller(int32_t node_id, int32_t default_partitions, int16_t default_replication,
+                       metadata_store& metadata, partition_manager& partitions)
+    : _node_id(node_id), _default_partitions(default_partitions), _default_replication(default_replication),
+      _metadata(metadata), _partitions(partitions) {}
+
+topic_outcome controller::create_topic(const topic_request& req, bool validate_only) {
+    std::lock_guard lock(_mutex);
+    topic_outcome out;
+    if (!valid_topic_name(req.name)) {
+        out.error = error_code::invalid_topic_exception;
+        out.message = "Topic name '" + req.name + "' is illegal: use 1-249 characters of [a-zA-Z0-9._-]";
+        return out;
+    }
+    if (_metadata.topic(req.name)) {
+        out.error = error_code::topic_already_exists;
+        out.message = "Topic '" + req.name + "' already exists.";
+        return out;
+    }
+    int32_t partitions = req.partitions == -1 ? _default_partitions : req.partitions;
+    int16_t replication = req.replication_factor == -1 ? _default_replication : req.replication_factor;
+    if (partitions <= 0) {
+        out.error = error_code::invalid_partitions;
+        out.message = "Number of partitions must be larger than 0.";
+        return out;
+    }
+    auto live = _metadata.brokers();
+    if (replication <= 0 || static_cast<size_t>(replication) > std::max<size_t>(live.size(), 1)) {
+        out.error = error_code::invalid_replication_factor;
+        out.message = "Replication factor: " + std::to_string(replication) +
+                      " larger than available brokers: " + std::to_string(live.size()) + ".";
+        return out;
+    }
+    topic_metadata t;
+    t.name = req.name;
+    t.id = random_topic_id();
+    t.configs = req.configs;
+    for (int32_t p = 0; p < partitions; ++p) {
+        partition_assignment a;
+        a.leader = _node_id;
+        a.leader_epoch = 0;
+        a.replicas = {_node_id};
+        a.isr = {_node_id};
+        t.partitions.push_back(std::move(a));
+    }
+    out.topic = t;
+    if (validate_only) {
+        return out;
+    }
+    for (int32_t p = 0; p < partitions; ++p) {
+        _partitions.get_or_create(t.name, p);
+    }
+    _metadata.upsert_topic(std::move(t));
+    return out;
+}
+
+error_code controller::delete_topic(const std::string& name) {
+    std::lock_guard lock(_mutex);
+    if (!_metadata.topic(name)) {
+        return error_code::unknown_topic_or_partition;
+    }
+    _metadata.remove_topic(name);
+    _partitions.remove_topic(name);
+    return error_code::none;
+}
+
+} // namespace brook::broker

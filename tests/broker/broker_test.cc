@@ -1,0 +1,315 @@
+// A whole broker in-process, spoken to with requests encoded by the protocol module: ApiVersions,
+// Metadata, Produce, Fetch (with long polling), ListOffsets, CreateTopics, DeleteTopics.
+#include "broker/raw_client.h"
+#include "brook/broker/broker.h"
+#include "brook/broker/config.h"
+#include "brook/protocol/kafka/error_code.h"
+#include "brook/protocol/kafka/record_batch_builder.h"
+#include "brook/protocol/kafka/request.h"
+#include "harness/test_dirs.h"
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+
+namespace brook::broker {
+namespace {
+
+namespace kafka = protocol::kafka;
+using namespace std::chrono_literals;
+using kafka::error_code;
+
+class broker_test : public ::testing::Test {
+protected:
+    void SetUp() override { start({}); }
+    void TearDown() override {
+        if (_broker) {
+            _broker->stop();
+        }
+    }
+
+    void start(std::vector<std::string> overrides) {
+        overrides.push_back("log.dirs=" + (_dir / "logs").string());
+        overrides.push_back("listeners=PLAINTEXT://127.0.0.1:0");
+        overrides.push_back("broker.id=7");
+        overrides.push_back("num.network.threads=2");
+        auto loaded = load_config_text(broker_config_registry(), "", "test.properties", overrides);
+        ASSERT_TRUE(loaded.errors.empty());
+        _cfg.emplace(std::move(*loaded.values));
+        _broker = std::make_unique<broker>(*_cfg);
+        ASSERT_TRUE(_broker->start());
+        _port = _broker->bound_ports().at(0);
+    }
+
+    template<class Request>
+    static bytes frame_of(const Request& body, int16_t version, int32_t correlation_id) {
+        kafka::request_header h{Request::api_key, version, correlation_id, std::string("broker-test"), {}};
+        auto f = kafka::encode_request(h, body);
+        bytes out{static_cast<uint8_t>(f.size() >> 24), static_cast<uint8_t>(f.size() >> 16),
+                  static_cast<uint8_t>(f.size() >> 8), static_cast<uint8_t>(f.size())};
+        out.insert(out.end(), f.begin(), f.end());
+        return out;
+    }
+
+    /// Sends `body` and decodes the reply as `Response`.
+    template<class Response, class Request>
+    static Response call(test::raw_client& c, const Request& body, int16_t version) {
+        static int32_t next_id = 1;
+        int32_t id = next_id++;
+        EXPECT_TRUE(c.send(frame_of(body, version, id)));
+        auto reply = c.receive();
+        EXPECT_TRUE(reply);
+        if (!reply) {
+            return {};
+        }
+        EXPECT_EQ(reply->correlation_id, id);
+        return decode_reply<Response>(reply->body, version);
+    }
+
+    template<class Response>
+    static Response decode_reply(const bytes& after_correlation_id, int16_t version) {
+        bytes frame{0, 0, 0, 0};
+        frame.insert(frame.end(), after_correlation_id.begin(), after_correlation_id.end());
+        auto decoded = kafka::decode_response(Response::api_key, version, frame);
+        EXPECT_TRUE(decoded) << decoded.error().message();
+        return decoded ? std::get<Response>(decoded.value().second) : Response{};
+    }
+
+    static bytes batch_of(int n, const std::string& prefix = "v") {
+        kafka::record_batch_builder b;
+        for (int i = 0; i < n; ++i) {
+            auto value = prefix + std::to_string(i);
+            b.append(1700000000000 + i, std::nullopt, std::string_view(value));
+        }
+        return b.build().value();
+    }
+
+    static kafka::produce_request produce_of(const std::string& topic, int32_t partition, bytes records,
+                                             int16_t acks = 1) {
+        kafka::produce_request req;
+        req.acks = acks;
+        req.timeout_ms = 5000;
+        kafka::produce_request::topic_produce_data t;
+        t.name = topic;
+        t.partition_data.push_back({partition, std::move(records), {}});
+        req.topic_data.push_back(std::move(t));
+        return req;
+    }
+
+    static kafka::fetch_request fetch_of(const std::string& topic, int64_t offset, int32_t max_wait,
+                                         int32_t min_bytes) {
+        kafka::fetch_request req;
+        req.max_wait_ms = max_wait;
+        req.min_bytes = min_bytes;
+        kafka::fetch_request::fetch_topic t;
+        t.topic = topic;
+        kafka::fetch_request::fetch_partition p;
+        p.partition = 0;
+        p.fetch_offset = offset;
+        p.partition_max_bytes = 1 << 20;
+        t.partitions.push_back(p);
+        req.topics.push_back(std::move(t));
+        return req;
+    }
+
+    void create(test::raw_client& c, const std::string& topic, int32_t partitions = 1) {
+        kafka::create_topics_request req;
+        kafka::create_topics_request::creatable_topic t;
+        t.name = topic;
+        t.num_partitions = partitions;
+        t.replication_factor = 1;
+        req.topics.push_back(t);
+        auto resp = call<kafka::create_topics_response>(c, req, 7);
+        ASSERT_EQ(resp.topics.size(), 1u);
+        ASSERT_EQ(resp.topics[0].error_code, 0) << resp.topics[0].error_message.value_or("");
+    }
+
+    brook::test::temp_dir _dir{"brook-broker"};
+    std::optional<config_values> _cfg;
+    std::unique_ptr<broker> _broker;
+    uint16_t _port = 0;
+};
+
+TEST_F(broker_test, api_versions_advertises_only_implemented_apis) {
+    test::raw_client c(_port);
+    kafka::api_versions_request req;
+    req.client_software_name = "broker-test";
+    req.client_software_version = "1.0";
+    auto resp = call<kafka::api_versions_response>(c, req, 3);
+    EXPECT_EQ(resp.error_code, 0);
+    bool produce = false;
+    for (const auto& a : resp.api_keys) {
+        EXPECT_NE(a.api_key, kafka::api_keys::offset_commit);
+        if (a.api_key == kafka::api_keys::produce) {
+            produce = a.min_version <= 3 && a.max_version >= 7;
+        }
+    }
+    EXPECT_TRUE(produce);
+}
+
+TEST_F(broker_test, api_versions_of_an_unknown_version_is_answered_at_v0) {
+    test::raw_client c(_port);
+    ASSERT_TRUE(c.send(test::make_frame(kafka::api_keys::api_versions, 99, 5, bytes{0, 0})));
+    auto reply = c.receive();
+    ASSERT_TRUE(reply);
+    auto resp = decode_reply<kafka::api_versions_response>(reply->body, 0);
+    EXPECT_EQ(resp.error_code, static_cast<int16_t>(error_code::unsupported_version));
+    ASSERT_EQ(resp.api_keys.size(), 1u);
+    EXPECT_EQ(resp.api_keys[0].api_key, kafka::api_keys::api_versions);
+}
+
+TEST_F(broker_test, metadata_auto_creates_and_describes_topics) {
+    test::raw_client c(_port);
+    kafka::metadata_request req;
+    req.topics.emplace();
+    req.topics->push_back({{}, std::string("fresh"), {}});
+    req.topics->push_back({{}, std::string("bad name!"), {}});
+    auto resp = call<kafka::metadata_response>(c, req, 12);
+    ASSERT_EQ(resp.brokers.size(), 1u);
+    EXPECT_EQ(resp.brokers[0].node_id, 7);
+    EXPECT_EQ(resp.brokers[0].port, _port);
+    EXPECT_EQ(resp.controller_id, 7);
+    ASSERT_TRUE(resp.cluster_id);
+    EXPECT_EQ(resp.cluster_id->size(), 22u);
+    ASSERT_EQ(resp.topics.size(), 2u);
+    EXPECT_EQ(resp.topics[0].error_code, 0);
+    EXPECT_NE(resp.topics[0].topic_id, kafka::uuid{});
+    ASSERT_EQ(resp.topics[0].partitions.size(), 1u);
+    EXPECT_EQ(resp.topics[0].partitions[0].leader_id, 7);
+    EXPECT_EQ(resp.topics[1].error_code, static_cast<int16_t>(error_code::invalid_topic_exception));
+}
+
+TEST_F(broker_test, produced_batches_are_fetched_back_with_offsets) {
+    test::raw_client c(_port);
+    create(c, "events");
+    auto first = call<kafka::produce_response>(c, produce_of("events", 0, batch_of(3)), 7);
+    ASSERT_EQ(first.responses.at(0).partition_responses.at(0).error_code, 0);
+    EXPECT_EQ(first.responses[0].partition_responses[0].base_offset, 0);
+    auto second = call<kafka::produce_response>(c, produce_of("events", 0, batch_of(2)), 9);
+    EXPECT_EQ(second.responses.at(0).partition_responses.at(0).base_offset, 3);
+
+    auto fetched = call<kafka::fetch_response>(c, fetch_of("events", 0, 0, 0), 11);
+    const auto& p = fetched.responses.at(0).partitions.at(0);
+    EXPECT_EQ(p.error_code, 0);
+    EXPECT_EQ(p.high_watermark, 5);
+    ASSERT_TRUE(p.records);
+    auto header = kafka::parse_record_batch_header_prefix(*p.records);
+    ASSERT_TRUE(header);
+    EXPECT_EQ(header.value().base_offset, 0);
+    EXPECT_EQ(p.records->size(), batch_of(3).size() + batch_of(2).size());
+
+    auto later = call<kafka::fetch_response>(c, fetch_of("events", 3, 0, 0), 11);
+    auto h2 = kafka::parse_record_batch_header_prefix(*later.responses.at(0).partitions.at(0).records);
+    ASSERT_TRUE(h2);
+    EXPECT_EQ(h2.value().base_offset, 3);
+}
+
+TEST_F(broker_test, long_polling_fetch_wakes_on_produce) {
+    test::raw_client consumer(_port, 20s);
+    test::raw_client producer(_port);
+    create(producer, "wake");
+    auto started = std::chrono::steady_clock::now();
+    ASSERT_TRUE(consumer.send(frame_of(fetch_of("wake", 0, 15000, 1), 11, 77)));
+    auto produced = call<kafka::produce_response>(producer, produce_of("wake", 0, batch_of(1)), 7);
+    ASSERT_EQ(produced.responses.at(0).partition_responses.at(0).error_code, 0);
+    auto reply = consumer.receive();
+    ASSERT_TRUE(reply);
+    EXPECT_LT(std::chrono::steady_clock::now() - started, 10s);
+    auto resp = decode_reply<kafka::fetch_response>(reply->body, 11);
+    ASSERT_TRUE(resp.responses.at(0).partitions.at(0).records);
+    EXPECT_FALSE(resp.responses[0].partitions[0].records->empty());
+}
+
+TEST_F(broker_test, long_polling_fetch_without_data_answers_at_max_wait) {
+    test::raw_client c(_port);
+    create(c, "quiet");
+    auto started = std::chrono::steady_clock::now();
+    auto resp = call<kafka::fetch_response>(c, fetch_of("quiet", 0, 300, 1), 11);
+    EXPECT_GE(std::chrono::steady_clock::now() - started, 250ms);
+    const auto& p = resp.responses.at(0).partitions.at(0);
+    EXPECT_EQ(p.error_code, 0);
+    EXPECT_TRUE(!p.records || p.records->empty());
+}
+
+TEST_F(broker_test, fetch_past_the_log_end_is_out_of_range) {
+    test::raw_client c(_port);
+    create(c, "short");
+    auto resp = call<kafka::fetch_response>(c, fetch_of("short", 10, 0, 0), 11);
+    EXPECT_EQ(resp.responses.at(0).partitions.at(0).error_code, static_cast<int16_t>(error_code::offset_out_of_range));
+}
+
+TEST_F(broker_test, corrupt_and_oversized_batches_get_their_error_codes) {
+    test::raw_client c(_port);
+    create(c, "checked");
+    auto bad = batch_of(2);
+    bad.back() ^= 0xff;
+    auto resp = call<kafka::produce_response>(c, produce_of("checked", 0, bad), 8);
+    EXPECT_EQ(resp.responses.at(0).partition_responses.at(0).error_code,
+              static_cast<int16_t>(error_code::corrupt_message));
+    auto huge = batch_of(1, std::string(1100000, 'x'));
+    resp = call<kafka::produce_response>(c, produce_of("checked", 0, huge), 8);
+    EXPECT_EQ(resp.responses.at(0).partition_responses.at(0).error_code,
+              static_cast<int16_t>(error_code::message_too_large));
+    resp = call<kafka::produce_response>(c, produce_of("missing", 0, batch_of(1)), 8);
+    EXPECT_EQ(resp.responses.at(0).partition_responses.at(0).error_code,
+              static_cast<int16_t>(error_code::unknown_topic_or_partition));
+    resp = call<kafka::produce_response>(c, produce_of("checked", 0, batch_of(1), 2), 8);
+    EXPECT_EQ(resp.responses.at(0).partition_responses.at(0).error_code,
+              static_cast<int16_t>(error_code::invalid_required_acks));
+}
+
+TEST_F(broker_test, acks_zero_sends_nothing_and_closes_on_error) {
+    test::raw_client c(_port);
+    create(c, "fire");
+    ASSERT_TRUE(c.send(frame_of(produce_of("fire", 0, batch_of(1), 0), 7, 1)));
+    auto offsets = call<kafka::fetch_response>(c, fetch_of("fire", 0, 0, 0), 11);
+    EXPECT_EQ(offsets.responses.at(0).partitions.at(0).high_watermark, 1);
+    auto bad = batch_of(1);
+    bad.back() ^= 1;
+    ASSERT_TRUE(c.send(frame_of(produce_of("fire", 0, bad, 0), 7, 2)));
+    EXPECT_TRUE(c.closed_by_server());
+}
+
+TEST_F(broker_test, list_offsets_answers_earliest_and_latest) {
+    test::raw_client c(_port);
+    create(c, "offsets");
+    call<kafka::produce_response>(c, produce_of("offsets", 0, batch_of(4)), 7);
+    kafka::list_offsets_request req;
+    kafka::list_offsets_request::list_offsets_topic t;
+    t.name = "offsets";
+    t.partitions.push_back({0, -1, -2, 1, {}});
+    t.partitions.push_back({0, -1, -1, 1, {}});
+    req.topics.push_back(t);
+    auto resp = call<kafka::list_offsets_response>(c, req, 5);
+    ASSERT_EQ(resp.topics.at(0).partitions.size(), 2u);
+    EXPECT_EQ(resp.topics[0].partitions[0].offset, 0);
+    EXPECT_EQ(resp.topics[0].partitions[1].offset, 4);
+}
+
+TEST_F(broker_test, create_then_delete_topic) {
+    test::raw_client c(_port);
+    create(c, "doomed", 4);
+    kafka::create_topics_request again;
+    again.topics.push_back({"doomed", 1, 1, {}, {}, {}});
+    auto dup = call<kafka::create_topics_response>(c, again, 4);
+    EXPECT_EQ(dup.topics.at(0).error_code, static_cast<int16_t>(error_code::topic_already_exists));
+    kafka::delete_topics_request del;
+    del.topic_names = {"doomed", "never-was"};
+    auto resp = call<kafka::delete_topics_response>(c, del, 4);
+    ASSERT_EQ(resp.responses.size(), 2u);
+    EXPECT_EQ(resp.responses[0].error_code, 0);
+    EXPECT_EQ(resp.responses[1].error_code, static_cast<int16_t>(error_code::unknown_topic_or_partition));
+}
+
+TEST_F(broker_test, unsupported_produce_version_closes_the_connection) {
+    test::raw_client c(_port);
+    ASSERT_TRUE(c.send(test::make_frame(kafka::api_keys::produce, 2, 1, bytes{0, 0})));
+    EXPECT_TRUE(c.closed_by_server());
+    test::raw_client other(_port);
+    kafka::api_versions_request req;
+    auto resp = call<kafka::api_versions_response>(other, req, 0);
+    EXPECT_EQ(resp.error_code, 0);
+}
+
+} // namespace
+} // namespace brook::broker
