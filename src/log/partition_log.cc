@@ -1,0 +1,457 @@
+// Partition log: creation, loading, appends and reads. Maintenance (flush, retention, truncation)
+// is in partition_log_maintenance.cc, compaction in compaction.cc.
+#include "brook/log/partition_log.h"
+
+#include "batch_format.h"
+#include "brook/log/errc.h"
+#include "brook/protocol/kafka/record.h"
+#include "brook/protocol/kafka/record_batch.h"
+#include "file_io.h"
+#include "segment.h"
+
+#include <algorithm>
+#include <chrono>
+#include <thread>
+
+namespace brook::log {
+
+namespace pk = protocol::kafka;
+
+int64_t system_clock_ms() {
+    using namespace std::chrono;
+    return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+namespace {
+
+segment_config seg_config(const log_config& c) {
+    return {c.segment_bytes, c.index_interval_bytes, c.max_index_bytes};
+}
+
+// Splits `data` into whole batches, checking each header and CRC.
+result<std::vector<batch_position>> split_batches(bytes_view data, const log_config& cfg, bool leader) {
+    std::vector<batch_position> out;
+    uint64_t pos = 0;
+    while (pos < data.size()) {
+        auto rest = data.subspan(size_t(pos));
+        BOOST_OUTCOME_TRY(auto h, parse_batch_header(rest));
+        if (h.size_bytes() > rest.size()) {
+            return errc::corrupt_batch;
+        }
+        if (h.size_bytes() > cfg.max_batch_bytes) {
+            return errc::record_too_large;
+        }
+        auto whole = rest.first(h.size_bytes());
+        if (!batch_crc_matches(whole)) {
+            return errc::corrupt_batch;
+        }
+        if (leader) {
+            // A producer's batch holds exactly lastOffsetDelta + 1 records.
+            if (h.record_count == 0 || int64_t{h.record_count} != int64_t{h.last_offset_delta} + 1) {
+                return errc::invalid_batch;
+            }
+            if (cfg.validate_records && (h.attributes & 0x07) == 0 &&
+                !pk::validate_records(whole.subspan(batch_header_size), h.record_count)) {
+                return errc::invalid_batch;
+            }
+        }
+        out.push_back({h, pos});
+        pos += h.size_bytes();
+    }
+    if (out.empty()) {
+        return errc::invalid_batch;
+    }
+    return out;
+}
+
+} // namespace
+
+partition_log::partition_log(const std::filesystem::path& dir, topic_partition tp, const log_config& cfg,
+                             file_cache& files, clock_fn clock)
+    : _dir(dir), _tp(std::move(tp)), _cfg(cfg), _files(files), _clock(clock ? std::move(clock) : system_clock_ms),
+      _segments(std::make_shared<const segment_list>()), _epochs(dir / "leader-epoch-checkpoint") {}
+
+partition_log::~partition_log() = default;
+
+result<std::shared_ptr<partition_log>> partition_log::create(const std::filesystem::path& dir, topic_partition tp,
+                                                             const log_config& cfg, file_cache& files, clock_fn clock,
+                                                             std::optional<topic_id> id, offset start) {
+    std::error_code ec;
+    std::filesystem::create_directories(dir, ec);
+    if (ec) {
+        return ec;
+    }
+    auto log = std::make_shared<partition_log>(dir, std::move(tp), cfg, files, std::move(clock));
+    int64_t now = log->_clock();
+    BOOST_OUTCOME_TRY(auto seg, segment::create(dir, start, seg_config(cfg), files, now));
+    if (id) {
+        BOOST_OUTCOME_TRY(write_partition_metadata(dir / "partition.metadata", *id));
+    }
+    BOOST_OUTCOME_TRY(detail::fsync_dir(dir));
+    BOOST_OUTCOME_TRY(detail::fsync_dir(dir.parent_path()));
+    log->_log_start = log->_log_end = log->_recovery_point = log->_cleaner_checkpoint = start.value();
+    log->_last_flush_ms = now;
+    std::lock_guard lock(log->_append_mutex);
+    log->publish({seg});
+    return log;
+}
+
+result<std::shared_ptr<partition_log>> partition_log::load(const std::filesystem::path& dir, topic_partition tp,
+                                                           const log_config& cfg, file_cache& files, clock_fn clock,
+                                                           const load_options& opts, recovery_stats* stats) {
+    auto log = std::make_shared<partition_log>(dir, std::move(tp), cfg, files, std::move(clock));
+    BOOST_OUTCOME_TRY(log->recover_from(opts, stats));
+    return log;
+}
+
+result<void> partition_log::recover_from(const load_options& opts, recovery_stats* stats) {
+    recovery_stats local;
+    recovery_stats& st = stats != nullptr ? *stats : local;
+    int64_t now = _clock();
+    std::vector<offset> bases;
+    std::error_code ec;
+    for (const auto& de : std::filesystem::directory_iterator(_dir, ec)) {
+        auto name = de.path().filename().string();
+        if (name.ends_with(".deleted") || name.ends_with(".cleaned") || name.ends_with(".tmp")) {
+            // Left behind by a deletion, compaction or checkpoint interrupted by a crash.
+            std::filesystem::remove(de.path(), ec);
+            continue;
+        }
+        if (auto b = parse_segment_base(name, ".log")) {
+            bases.push_back(*b);
+        }
+    }
+    if (ec) {
+        return ec;
+    }
+    std::sort(bases.begin(), bases.end());
+    segment_list segs;
+    auto scfg = seg_config(_cfg);
+    if (bases.empty()) {
+        offset start = opts.log_start.value_or(offset(0));
+        BOOST_OUTCOME_TRY(auto s, segment::create(_dir, start, scfg, _files, now));
+        segs.push_back(s);
+    } else {
+        for (auto b : bases) {
+            BOOST_OUTCOME_TRY(auto s, segment::describe(_dir, b, scfg, _files, now));
+            segs.push_back(s);
+        }
+        for (size_t i = 0; i + 1 < segs.size(); ++i) {
+            segs[i]->set_next_offset_hint(segs[i + 1]->base_offset());
+        }
+        bool need_scan = !opts.clean_shutdown;
+        if (!need_scan) {
+            // A clean shutdown left consistent files: only the active segment's end is looked up.
+            if (!segs.back()->open_active()) {
+                need_scan = true;
+            }
+        }
+        if (need_scan) {
+            // Recover every segment from the one holding the recovery point: check each batch,
+            // truncate at the first bad one, and drop every later segment.
+            size_t first = 0;
+            for (size_t i = 0; i < segs.size(); ++i) {
+                if (segs[i]->base_offset() <= opts.recovery_point) {
+                    first = i;
+                }
+            }
+            if (opts.clean_shutdown) {
+                first = segs.size() - 1;
+            }
+            offset expected = segs[first]->base_offset();
+            size_t keep = segs.size();
+            for (size_t i = first; i < segs.size(); ++i) {
+                if (segs[i]->base_offset() < expected) {
+                    keep = i; // overlaps the previous segment's data: not a valid continuation
+                    break;
+                }
+                BOOST_OUTCOME_TRY(auto r, segs[i]->recover());
+                ++st.segments_scanned;
+                st.bytes_scanned += r.valid_bytes + r.truncated_bytes;
+                st.bytes_truncated += r.truncated_bytes;
+                BOOST_OUTCOME_TRY(segs[i]->flush());
+                expected = segs[i]->next_offset();
+                if (r.truncated_bytes > 0) {
+                    keep = i + 1;
+                    break;
+                }
+            }
+            for (size_t i = keep; i < segs.size(); ++i) {
+                segs[i]->remove_files();
+                ++st.segments_deleted;
+            }
+            segs.resize(keep);
+            BOOST_OUTCOME_TRY(segs.back()->open_active());
+        }
+    }
+    auto& active = segs.back();
+    _log_end = active->next_offset().value();
+    offset first_base = segs.front()->base_offset();
+    offset start = std::max(first_base, opts.log_start.value_or(first_base));
+    start = std::min(start, log_end_offset());
+    _log_start = start.value();
+    _recovery_point = log_end_offset().value();
+    _high_watermark = std::min(_high_watermark.load(), _log_end.load());
+    _cleaner_checkpoint = std::max(start, opts.cleaner_checkpoint.value_or(start)).value();
+    _last_flush_ms = now;
+    BOOST_OUTCOME_TRY(_epochs.load());
+    _epochs.truncate_from_end(log_end_offset());
+    _epochs.truncate_from_start(start);
+    BOOST_OUTCOME_TRY(_epochs.persist());
+    std::lock_guard lock(_append_mutex);
+    publish(std::move(segs));
+    return success();
+}
+
+std::shared_ptr<const partition_log::segment_list> partition_log::snapshot() const {
+    std::lock_guard lock(_list_mutex);
+    return _segments;
+}
+
+void partition_log::publish(segment_list list) {
+    auto p = std::make_shared<const segment_list>(std::move(list));
+    std::lock_guard lock(_list_mutex);
+    _segments = std::move(p);
+}
+
+void partition_log::set_high_watermark(offset hw) noexcept {
+    _high_watermark.store(std::min(hw, log_end_offset()).value(), std::memory_order_release);
+}
+
+uint64_t partition_log::size_bytes() const {
+    uint64_t n = 0;
+    for (const auto& s : *snapshot()) {
+        n += s->size();
+    }
+    return n;
+}
+
+size_t partition_log::segment_count() const {
+    return snapshot()->size();
+}
+
+std::vector<offset> partition_log::segment_bases() const {
+    std::vector<offset> out;
+    for (const auto& s : *snapshot()) {
+        out.push_back(s->base_offset());
+    }
+    return out;
+}
+
+result<void> partition_log::roll_locked(offset next_base, int64_t now) {
+    auto list = *snapshot();
+    if (list.back()->base_offset() == next_base) {
+        return success(); // the active segment is still empty
+    }
+    BOOST_OUTCOME_TRY(list.back()->seal());
+    BOOST_OUTCOME_TRY(auto s, segment::create(_dir, next_base, seg_config(_cfg), _files, now));
+    list.push_back(std::move(s));
+    publish(std::move(list));
+    return success();
+}
+
+result<append_result> partition_log::append_locked(bytes_view data, const std::vector<batch_position>& batches) {
+    int64_t now = _clock();
+    auto active = snapshot()->back();
+    const auto& first = batches.front().header;
+    const auto& last = batches.back().header;
+    bool too_big = active->size() > 0 && active->size() + data.size() > _cfg.segment_bytes;
+    bool too_old = active->size() > 0 && now - active->created_ms() >= _cfg.segment_ms;
+    bool offsets_overflow =
+        last.last_offset().value() - active->base_offset().value() > std::numeric_limits<int32_t>::max();
+    if (too_big || too_old || offsets_overflow || active->index_full()) {
+        BOOST_OUTCOME_TRY(roll_locked(first.base_offset, now));
+        active = snapshot()->back();
+    }
+    BOOST_OUTCOME_TRY(active->append(data, batches));
+    _log_end.store(last.next_offset().value(), std::memory_order_release);
+    int64_t records = 0;
+    for (const auto& b : batches) {
+        records += b.header.record_count;
+    }
+    int64_t unflushed = _unflushed_messages.fetch_add(records) + records;
+    append_result r;
+    r.base_offset = first.base_offset;
+    r.last_offset = last.last_offset();
+    r.log_start_offset = log_start_offset();
+    r.flush_needed = unflushed >= _cfg.flush_interval_messages;
+    return r;
+}
+
+result<append_result> partition_log::append_as_leader(std::span<uint8_t> data, leader_epoch epoch) {
+    if (offline()) {
+        return errc::log_offline;
+    }
+    BOOST_OUTCOME_TRY(auto batches, split_batches(data, _cfg, true));
+    bool epoch_changed = false;
+    append_result r;
+    {
+        std::lock_guard lock(_append_mutex);
+        if (_closed) {
+            return errc::closed;
+        }
+        offset next = log_end_offset();
+        int64_t now = _clock();
+        for (auto& b : batches) {
+            auto whole = data.subspan(size_t(b.position), b.header.size_bytes());
+            set_base_offset(whole, next);
+            set_partition_leader_epoch(whole, epoch);
+            if (_cfg.log_append_time) {
+                set_log_append_time(whole, now);
+                b.header.max_timestamp = now;
+            }
+            b.header.base_offset = next;
+            b.header.epoch = epoch;
+            next = b.header.next_offset();
+        }
+        epoch_changed = _epochs.assign(epoch, batches.front().header.base_offset);
+        BOOST_OUTCOME_TRY(r, check_io(append_locked(data, batches)));
+        r.append_time_ms = _cfg.log_append_time ? now : -1;
+    }
+    if (epoch_changed) {
+        // Rare (once per leader change); written after the lock so appends of others continue.
+        BOOST_OUTCOME_TRY(check_io(_epochs.persist()));
+    }
+    return r;
+}
+
+result<append_result> partition_log::append_as_follower(bytes_view data) {
+    if (offline()) {
+        return errc::log_offline;
+    }
+    BOOST_OUTCOME_TRY(auto batches, split_batches(data, _cfg, false));
+    bool epoch_changed = false;
+    append_result r;
+    {
+        std::lock_guard lock(_append_mutex);
+        if (_closed) {
+            return errc::closed;
+        }
+        offset expected = log_end_offset();
+        for (const auto& b : batches) {
+            if (b.header.base_offset < expected) {
+                return errc::invalid_batch; // offsets must grow (gaps allowed: compacted leader)
+            }
+            expected = b.header.next_offset();
+            epoch_changed = _epochs.assign(b.header.epoch, b.header.base_offset) || epoch_changed;
+        }
+        BOOST_OUTCOME_TRY(r, check_io(append_locked(data, batches)));
+    }
+    if (epoch_changed) {
+        BOOST_OUTCOME_TRY(check_io(_epochs.persist()));
+    }
+    return r;
+}
+
+result<read_result> partition_log::read(offset start, size_t max_bytes, offset upper_bound) {
+    return read_impl(start, max_bytes, upper_bound, nullptr);
+}
+
+result<read_result> partition_log::read_into(offset start, size_t max_bytes, offset upper_bound, bytes& out) {
+    return read_impl(start, max_bytes, upper_bound, &out);
+}
+
+result<read_result> partition_log::read_impl(offset start, size_t max_bytes, offset upper_bound, bytes* out) {
+    if (offline()) {
+        return errc::log_offline;
+    }
+    // A retired segment (deleted or replaced by the cleaner while we read) forces a retry with the
+    // current list; a few attempts suffice since those events are rare and never back to back.
+    for (int attempt = 0; attempt < 1000; ++attempt) {
+        if (attempt > 0) {
+            std::this_thread::yield();
+        }
+        auto segs = snapshot();
+        offset end = log_end_offset();
+        if (start < log_start_offset() || start > end) {
+            return errc::offset_out_of_range;
+        }
+        read_result r;
+        r.next_offset = start;
+        if (start == end || start >= upper_bound) {
+            return r;
+        }
+        auto it = std::upper_bound(segs->begin(), segs->end(), start,
+                                   [](offset o, const std::shared_ptr<segment>& s) { return o < s->base_offset(); });
+        if (it != segs->begin()) {
+            --it;
+        }
+        bool retry = false;
+        for (; it != segs->end(); ++it) {
+            auto& seg = *it;
+            BOOST_OUTCOME_TRY(auto f, check_io(seg->file()));
+            uint64_t limit = seg->size();
+            auto found = seg->find_batch(f, start, limit);
+            if (!found || seg->retired()) {
+                if (seg->retired()) {
+                    retry = true;
+                    break;
+                }
+                return check_io(result<read_result>(found.error()));
+            }
+            if (!found.value()) {
+                continue; // nothing at or after start here (e.g. compacted away): next segment
+            }
+            const auto& first = *found.value();
+            if (first.header.base_offset >= upper_bound) {
+                return r;
+            }
+            uint64_t length = first.header.size_bytes();
+            offset next = first.header.next_offset();
+            BOOST_OUTCOME_TRY(seg->scan(f, first.position + length, limit, [&](const batch_position& b) {
+                if (b.header.base_offset >= upper_bound || length + b.header.size_bytes() > max_bytes) {
+                    return false;
+                }
+                length += b.header.size_bytes();
+                next = b.header.next_offset();
+                return true;
+            }));
+            if (out != nullptr) {
+                BOOST_OUTCOME_TRY(check_io(seg->read(f, first.position, length, *out)));
+            }
+            if (seg->retired()) {
+                retry = true;
+                break;
+            }
+            r.region = file_region{f, first.position, length};
+            r.first_offset = first.header.base_offset;
+            r.next_offset = next;
+            return r;
+        }
+        if (!retry) {
+            return r;
+        }
+    }
+    return errc::offset_out_of_range;
+}
+
+result<std::optional<timestamp_lookup>> partition_log::offset_for_timestamp(int64_t ts) {
+    for (int attempt = 0; attempt < 1000; ++attempt) {
+        if (attempt > 0) {
+            std::this_thread::yield();
+        }
+        auto segs = snapshot();
+        offset start = log_start_offset();
+        bool retry = false;
+        for (const auto& seg : *segs) {
+            if (seg->next_offset() <= start || (seg->max_timestamp() < ts && seg != segs->back())) {
+                continue;
+            }
+            BOOST_OUTCOME_TRY(auto f, check_io(seg->file()));
+            BOOST_OUTCOME_TRY(auto found, seg->find_by_timestamp(f, ts, seg->size()));
+            if (seg->retired()) {
+                retry = true;
+                break;
+            }
+            if (found && found->header.last_offset() >= start) {
+                return timestamp_lookup{std::max(found->header.base_offset, start), found->header.max_timestamp};
+            }
+        }
+        if (!retry) {
+            return std::optional<timestamp_lookup>{};
+        }
+    }
+    return errc::offset_out_of_range;
+}
+
+} // namespace brook::log
