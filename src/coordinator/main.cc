@@ -2,8 +2,13 @@
 #include "brook/common/logging.h"
 #include "brook/common/startup.h"
 #include "brook/coordinator/config.h"
+#include "brook/coordinator/server.h"
 
 #include <spdlog/spdlog.h>
+
+#include <atomic>
+#include <csignal>
+#include <thread>
 
 namespace {
 
@@ -26,6 +31,33 @@ int main(int argc, char** argv) {
         return started.exit_code;
     }
     auto logger = brook::get_logger("brook.coordinator");
-    logger->error("the coordinator server is not built yet; configuration is valid");
-    return 3;
+    // Block the stop signals before any thread starts so only the waiter below receives them.
+    sigset_t stop_signals;
+    sigemptyset(&stop_signals);
+    sigaddset(&stop_signals, SIGTERM);
+    sigaddset(&stop_signals, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+
+    brook::coordinator::coordinator_server server;
+    auto port = server.start(brook::coordinator::options_from_config(*started.config));
+    if (!port) {
+        logger->error("cannot start the coordinator: {}", port.error().message());
+        return 1;
+    }
+    std::atomic<bool> signalled{false};
+    std::thread signal_waiter([&] {
+        int sig = 0;
+        sigwait(&stop_signals, &sig);
+        signalled = true;
+        logger->info("Received signal {}, shutting down", sig);
+        server.stop();
+    });
+    server.wait();
+    // A failure stopped the server without a signal: wake the waiter so it can be joined.
+    if (!signalled) {
+        pthread_kill(signal_waiter.native_handle(), SIGTERM);
+    }
+    signal_waiter.join();
+    logger->info("Coordinator stopped");
+    return 0;
 }
