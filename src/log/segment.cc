@@ -168,15 +168,23 @@ result<void> segment::scan(const file_ref& f, uint64_t position, uint64_t limit,
 
 result<std::optional<batch_position>> segment::find_batch(const file_ref& f, offset target, uint64_t limit) {
     BOOST_OUTCOME_TRY(ensure_loaded());
-    uint64_t start = _offset_index.lookup(target).position;
+    auto entry = _offset_index.lookup(target);
     std::optional<batch_position> found;
-    BOOST_OUTCOME_TRY(scan(f, start, limit, [&](const batch_position& b) {
+    auto visit = [&](const batch_position& b) {
         if (b.header.last_offset() >= target) {
             found = b;
             return false;
         }
         return true;
-    }));
+    };
+    auto r = scan(f, entry.position, limit, visit);
+    if (entry.position != 0 && (!r || (found && found->header.base_offset > std::max(entry.off, target)))) {
+        // The index entry does not point at the batch it names (a damaged index that passed the
+        // load checks): fall back to a scan from the start of the segment.
+        found.reset();
+        r = scan(f, 0, limit, visit);
+    }
+    BOOST_OUTCOME_TRY(std::move(r));
     return found;
 }
 
