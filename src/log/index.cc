@@ -141,7 +141,7 @@ result<void> persist_entries(detail::index_entries<Entry>& e, const std::filesys
         for (size_t i = 0; i < count; ++i) {
             encode(e.entries[first + i], buf.data() + i * entry_size);
         }
-        if (count == 0 && !cut && (e.preallocated || !preallocate) && !sync) {
+        if (count == 0 && !cut && (e.preallocated || !preallocate) && (!sync || !e.unsynced)) {
             return success();
         }
     }
@@ -149,6 +149,7 @@ result<void> persist_entries(detail::index_entries<Entry>& e, const std::filesys
     BOOST_OUTCOME_TRY(write_index_file(path, buf, first * entry_size, cut, prealloc ? max_bytes : 0, sync));
     std::lock_guard lock(e.mutex);
     if (e.generation == gen) {
+        e.unsynced = !sync;
         e.persisted = first + count;
         e.needs_cut = false;
         e.preallocated = e.preallocated || prealloc;

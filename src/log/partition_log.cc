@@ -87,8 +87,8 @@ result<std::shared_ptr<partition_log>> partition_log::create(const std::filesyst
     if (id) {
         BOOST_OUTCOME_TRY(write_partition_metadata(dir / "partition.metadata", *id));
     }
-    BOOST_OUTCOME_TRY(detail::fsync_dir(dir));
-    BOOST_OUTCOME_TRY(detail::fsync_dir(dir.parent_path()));
+    // The new directory entries reach the disk with the first flush (see flush()).
+    log->_dir_dirty = true;
     log->_log_start = log->_log_end = log->_recovery_point = log->_cleaner_checkpoint = start.value();
     log->_last_flush_ms = now;
     std::lock_guard lock(log->_append_mutex);
@@ -247,6 +247,7 @@ result<void> partition_log::roll_locked(offset next_base, int64_t now) {
     BOOST_OUTCOME_TRY(auto s, segment::create(_dir, next_base, seg_config(_cfg), _files, now));
     list.push_back(std::move(s));
     publish(std::move(list));
+    _dir_dirty.store(true);
     return success();
 }
 

@@ -37,6 +37,17 @@ result<void> partition_log::flush() {
             return r;
         }
     }
+    if (_dir_dirty.exchange(false)) {
+        // New segment files: make their names durable too (and the partition dir's own entry).
+        auto r = check_io(detail::fsync_dir(_dir));
+        if (r) {
+            r = check_io(detail::fsync_dir(_dir.parent_path()));
+        }
+        if (!r) {
+            _dir_dirty.store(true);
+            return r;
+        }
+    }
     int64_t prev = _recovery_point.load();
     while (prev < end.value() && !_recovery_point.compare_exchange_weak(prev, end.value())) {
     }

@@ -53,6 +53,7 @@ struct index_entries {
     uint64_t generation = 0; // bumped by truncations, so a racing persist() knows it wrote stale data
     size_t persisted = 0;
     bool needs_cut = false;
+    bool unsynced = false; // written without fsync since the last synced persist
     bool preallocated = false;
 };
 } // namespace detail

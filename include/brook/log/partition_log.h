@@ -208,7 +208,8 @@ private:
     std::atomic<int64_t> _unflushed_messages{0};
     std::atomic<int64_t> _last_flush_ms{0};
     std::atomic<bool> _offline{false};
-    bool _closed = false; // under append lock
+    std::atomic<bool> _dir_dirty{false}; // files were created since the last flush
+    bool _closed = false;                // under append lock
 
     leader_epoch_cache _epochs;
 };
