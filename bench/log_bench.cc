@@ -1,0 +1,215 @@
+// Storage engine figures, all measured in one run on the same disk (the temp dir, $TMPDIR or /tmp):
+// - append throughput of 1 MiB batches through partition_log (leader append: CRC + record framing
+//   checks, offset assignment, page-cache write, index upkeep) vs a plain sequential write() of the
+//   same bytes; best of several interleaved rounds of each, then the ratio;
+// - read throughput (file regions, as for sendfile, read with pread; and copy-into-buffer reads);
+// - recovery time per GiB scanned (unclean load: size, magic and CRC of every batch);
+// - RSS and file descriptors used by 10,000 open partitions, and their clean reopen time.
+// Prints "metric value unit" and "ratio name value" lines.
+#include "brook/log/log_manager.h"
+#include "brook/log/partition_log.h"
+#include "brook/protocol/kafka/record_batch_builder.h"
+#include "harness/test_dirs.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+namespace {
+
+namespace fs = std::filesystem;
+namespace bl = brook::log;
+namespace kafka = brook::protocol::kafka;
+using clk = std::chrono::steady_clock;
+
+constexpr size_t mib = 1024 * 1024;
+
+double seconds_since(clk::time_point t) {
+    return std::chrono::duration<double>(clk::now() - t).count();
+}
+
+// A batch of about 1 MiB: 1 KiB records.
+brook::bytes make_mib_batch() {
+    kafka::record_batch_builder b;
+    std::string value(1000, 'v');
+    for (int i = 0; b.payload_size() + 1100 < mib - 100; ++i) {
+        auto key = "key-" + std::to_string(i);
+        b.append(1'700'000'000'000 + i, key, value);
+    }
+    return b.build().value();
+}
+
+long rss_kib() {
+    std::ifstream in("/proc/self/status");
+    std::string line;
+    while (std::getline(in, line)) {
+        if (line.rfind("VmRSS:", 0) == 0) {
+            return std::atol(line.c_str() + 6);
+        }
+    }
+    return -1;
+}
+
+size_t open_fds() {
+    size_t n = 0;
+    for ([[maybe_unused]] const auto& e : fs::directory_iterator("/proc/self/fd")) {
+        ++n;
+    }
+    return n;
+}
+
+double plain_write_round(const fs::path& file, const brook::bytes& batch, size_t count) {
+    int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    auto t = clk::now();
+    for (size_t i = 0; i < count; ++i) {
+        if (::write(fd, batch.data(), batch.size()) != ssize_t(batch.size())) {
+            std::perror("write");
+            std::exit(1);
+        }
+    }
+    double s = seconds_since(t);
+    ::close(fd);
+    fs::remove(file);
+    return s;
+}
+
+double log_append_round(const fs::path& dir, brook::bytes batch, size_t count, bool leader) {
+    bl::file_cache files(64);
+    bl::log_config cfg;
+    cfg.max_batch_bytes = uint32_t(2 * mib);
+    auto log = bl::partition_log::create(dir, {"bench", 0}, cfg, files, bl::system_clock_ms).value();
+    auto t = clk::now();
+    for (size_t i = 0; i < count; ++i) {
+        bool ok = false;
+        if (leader) {
+            ok = bool(log->append_as_leader(batch, brook::leader_epoch(1)));
+        } else {
+            kafka::set_base_offset(batch, log->log_end_offset().value());
+            ok = bool(log->append_as_follower(batch));
+        }
+        if (!ok) {
+            std::fprintf(stderr, "append failed\n");
+            std::exit(1);
+        }
+    }
+    double s = seconds_since(t);
+    log.reset();
+    fs::remove_all(dir);
+    return s;
+}
+
+} // namespace
+
+int main() {
+    brook::test::temp_dir tmp("brook-log-bench");
+    auto batch = make_mib_batch();
+    const size_t count = 256; // 256 MiB per round
+    const double total_mb = double(batch.size() * count) / 1e6;
+
+    // Interleaved rounds so both sides see the same disk and page-cache conditions.
+    double best_plain = 1e9, best_leader = 1e9, best_follower = 1e9;
+    for (int round = 0; round < 4; ++round) {
+        best_plain = std::min(best_plain, plain_write_round(tmp / "plain.bin", batch, count));
+        best_leader = std::min(best_leader, log_append_round(tmp / "leader-0", batch, count, true));
+        best_follower = std::min(best_follower, log_append_round(tmp / "follower-0", batch, count, false));
+    }
+    std::printf("plain_write_1mib %.0f MB/s\n", total_mb / best_plain);
+    std::printf("log_append_leader_1mib %.0f MB/s\n", total_mb / best_leader);
+    std::printf("log_append_follower_1mib %.0f MB/s\n", total_mb / best_follower);
+    std::printf("ratio log_append_leader_vs_plain_write %.3f\n", best_plain / best_leader);
+    std::printf("ratio log_append_follower_vs_plain_write %.3f\n", best_plain / best_follower);
+
+    // Reads and recovery over one 512 MiB log.
+    {
+        bl::file_cache files(64);
+        bl::log_config cfg;
+        cfg.max_batch_bytes = uint32_t(2 * mib);
+        cfg.segment_bytes = 128 * mib;
+        auto dir = tmp / "read-0";
+        auto log = bl::partition_log::create(dir, {"read", 0}, cfg, files, bl::system_clock_ms).value();
+        for (size_t i = 0; i < 512; ++i) {
+            (void)log->append_as_leader(batch, brook::leader_epoch(1));
+        }
+        (void)log->flush();
+        brook::bytes buf(4 * mib);
+        uint64_t bytes_read = 0;
+        auto t = clk::now();
+        for (brook::offset next(0); next < log->log_end_offset();) {
+            auto r = log->read(next, 4 * mib).value();
+            auto got = ::pread(r.region.file->fd(), buf.data(), r.region.length, off_t(r.region.position));
+            bytes_read += uint64_t(got);
+            next = r.next_offset;
+        }
+        double s = seconds_since(t);
+        std::printf("log_read_region_pread %.0f MB/s\n", double(bytes_read) / 1e6 / s);
+        brook::bytes copy;
+        bytes_read = 0;
+        t = clk::now();
+        for (brook::offset next(0); next < log->log_end_offset();) {
+            copy.clear();
+            auto r = log->read_into(next, 4 * mib, brook::offset::max(), copy).value();
+            bytes_read += copy.size();
+            next = r.next_offset;
+        }
+        s = seconds_since(t);
+        std::printf("log_read_copy %.0f MB/s\n", double(bytes_read) / 1e6 / s);
+        log.reset();
+
+        bl::recovery_stats st;
+        t = clk::now();
+        auto loaded = bl::partition_log::load(dir, {"read", 0}, cfg, files, bl::system_clock_ms,
+                                              {.clean_shutdown = false, .recovery_point = brook::offset(0)}, &st);
+        s = seconds_since(t);
+        if (!loaded) {
+            std::fprintf(stderr, "recovery failed\n");
+            return 1;
+        }
+        double gib = double(st.bytes_scanned) / double(uint64_t{1} << 30);
+        std::printf("recovery_scanned %.3f GiB\n", gib);
+        std::printf("recovery_time_per_gib %.3f s\n", s / gib);
+        fs::remove_all(dir);
+    }
+
+    // 10,000 partitions, one small batch each, at most 1024 open segment files.
+    {
+        const int partitions = 10'000;
+        auto small = kafka::record_batch_builder().append(1'700'000'000'000, "k", "v").build().value();
+        long rss0 = rss_kib();
+        size_t fds0 = open_fds();
+        bl::log_manager_config cfg;
+        cfg.dirs = {tmp / "many"};
+        cfg.max_open_files = 1024;
+        cfg.defaults.segment_bytes = 64 * mib;
+        auto t = clk::now();
+        {
+            auto m = bl::log_manager::open(cfg).value();
+            for (int p = 0; p < partitions; ++p) {
+                auto log = m->create_log({"many", p}).value();
+                auto b = small;
+                (void)log->append_as_leader(b, brook::leader_epoch(0));
+            }
+            double s = seconds_since(t);
+            std::printf("partitions_create_10k %.2f s\n", s);
+            std::printf("partitions_10k_rss_delta %.1f MiB\n", double(rss_kib() - rss0) / 1024.0);
+            std::printf("partitions_10k_rss_per_partition %.2f KiB\n", double(rss_kib() - rss0) / partitions);
+            std::printf("partitions_10k_open_fds %zu fds\n", open_fds() - fds0);
+            t = clk::now();
+            (void)m->shutdown();
+            std::printf("partitions_10k_clean_shutdown %.2f s\n", seconds_since(t));
+        }
+        long rss1 = rss_kib();
+        t = clk::now();
+        auto m = bl::log_manager::open(cfg).value();
+        std::printf("partitions_10k_clean_load %.2f s\n", seconds_since(t));
+        std::printf("partitions_10k_loaded_rss_delta %.1f MiB\n", double(rss_kib() - rss1) / 1024.0);
+        std::printf("partitions_10k_loaded_open_fds %zu fds\n", open_fds() - fds0);
+    }
+    return 0;
+}
