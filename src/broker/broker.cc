@@ -2,14 +2,17 @@
 
 #include "broker/broker_context.h"
 #include "broker/handlers/handlers.h"
+#include "broker/log_store.h"
 #include "broker/meta_properties.h"
 #include "brook/broker/dispatcher.h"
 #include "brook/broker/network_server.h"
 #include "brook/common/logging.h"
+#include "brook/log/checkpoint.h"
 
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
+#include <map>
 #include <optional>
 
 namespace brook::broker {
@@ -36,6 +39,7 @@ struct broker::impl {
 
     const config_values& cfg;
     std::shared_ptr<spdlog::logger> log;
+    std::unique_ptr<log_store> logs;
     metadata_store metadata;
     partition_manager partitions;
     purgatory waiting;
@@ -71,8 +75,13 @@ result<void> broker::start() {
     settings.message_max_bytes = m.cfg.get_int("message.max.bytes");
     settings.min_insync_replicas = m.cfg.get_int("min.insync.replicas");
     settings.fetch_max_bytes = m.cfg.get_int("fetch.max.bytes");
+    m.logs = std::make_unique<log_store>(first_log_dir(m.cfg), log_config_from(m.cfg),
+                                         m.cfg.get_long("log.retention.check.interval.ms"));
+    BOOST_OUTCOME_TRY(m.logs->open());
+    restore_topics(node_id);
     m.topics.emplace(node_id, m.cfg.get_int("num.partitions"),
-                     static_cast<int16_t>(m.cfg.get_int("default.replication.factor")), m.metadata, m.partitions);
+                     static_cast<int16_t>(m.cfg.get_int("default.replication.factor")), m.metadata, m.partitions,
+                     *m.logs);
     m.context.emplace(broker_context{settings, m.metadata, m.partitions, *m.topics, m.waiting});
     handlers::install(m.dispatch, *m.context);
 
@@ -115,7 +124,34 @@ void broker::stop() {
     // Waiting fetches answer now with what they have, so that in-flight requests can drain.
     m.waiting.shutdown();
     m.network->stop();
+    // Requests are over: close the logs, write the checkpoints and the clean-shutdown marker.
+    m.logs->close();
     m.log->info("[KafkaServer id={}] shut down completed", m.context ? m.context->settings.node_id : -1);
+}
+
+void broker::restore_topics(int32_t node_id) {
+    auto& m = *_impl;
+    // Until the coordinator holds topic assignments, the partition directories are the record of
+    // which topics exist: this broker leads every partition it holds.
+    std::map<std::string, topic_metadata> found;
+    for (const auto& [tp, l] : m.logs->loaded()) {
+        auto& t = found[tp.topic];
+        t.name = tp.topic;
+        if (t.partitions.size() <= static_cast<size_t>(tp.partition)) {
+            t.partitions.resize(static_cast<size_t>(tp.partition) + 1);
+        }
+        t.partitions[static_cast<size_t>(tp.partition)] = partition_assignment{node_id, 0, {node_id}, {node_id}};
+        if (auto id = log::read_partition_metadata(l->dir() / "partition.metadata")) {
+            t.id = id.value();
+        }
+        m.partitions.add(std::make_shared<partition>(tp.topic, tp.partition, l));
+    }
+    for (auto& [name, t] : found) {
+        if (t.id == topic_id{}) {
+            t.id = random_topic_id();
+        }
+        m.metadata.upsert_topic(std::move(t));
+    }
 }
 
 std::vector<uint16_t> broker::bound_ports() const {

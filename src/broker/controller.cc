@@ -5,9 +5,9 @@ namespace brook::broker {
 using protocol::kafka::error_code;
 
 controller::controller(int32_t node_id, int32_t default_partitions, int16_t default_replication,
-                       metadata_store& metadata, partition_manager& partitions)
+                       metadata_store& metadata, partition_manager& partitions, log_store& logs)
     : _node_id(node_id), _default_partitions(default_partitions), _default_replication(default_replication),
-      _metadata(metadata), _partitions(partitions) {}
+      _metadata(metadata), _partitions(partitions), _logs(logs) {}
 
 topic_outcome controller::create_topic(const topic_request& req, bool validate_only) {
     std::lock_guard lock(_mutex);
@@ -53,7 +53,14 @@ topic_outcome controller::create_topic(const topic_request& req, bool validate_o
         return out;
     }
     for (int32_t p = 0; p < partitions; ++p) {
-        _partitions.get_or_create(t.name, p);
+        auto created = _logs.create(log::topic_partition{t.name, p}, t.id);
+        if (!created) {
+            out.error = error_code::kafka_storage_error;
+            out.message = "Cannot create the log of partition " + std::to_string(p) + ": " + created.error().message();
+            out.topic.reset();
+            return out;
+        }
+        _partitions.add(std::make_shared<partition>(t.name, p, created.value()));
     }
     _metadata.upsert_topic(std::move(t));
     return out;
@@ -64,8 +71,12 @@ error_code controller::delete_topic(const std::string& name) {
     if (!_metadata.topic(name)) {
         return error_code::unknown_topic_or_partition;
     }
+    auto t = _metadata.topic(name);
     _metadata.remove_topic(name);
     _partitions.remove_topic(name);
+    for (size_t p = 0; p < t->partitions.size(); ++p) {
+        _logs.remove(log::topic_partition{name, static_cast<int32_t>(p)});
+    }
     return error_code::none;
 }
 

@@ -6,6 +6,7 @@
 // This version decides locally for a single broker and applies the result to the metadata store
 // and the partition manager directly; the coordinator-backed path replaces `apply` without
 // changing callers. Thread-safe (one mutex serialises decisions, as the single controller would).
+#include "broker/log_store.h"
 #include "broker/metadata_store.h"
 #include "broker/partition_manager.h"
 #include "brook/protocol/kafka/error_code.h"
@@ -31,8 +32,9 @@ struct topic_outcome {
 
 class controller {
 public:
+    /// Every reference must outlive the controller.
     controller(int32_t node_id, int32_t default_partitions, int16_t default_replication, metadata_store& metadata,
-               partition_manager& partitions);
+               partition_manager& partitions, log_store& logs);
 
     /// Creates a topic (or, with validate_only, checks that it could be). Errors: INVALID_TOPIC_EXCEPTION,
     /// TOPIC_ALREADY_EXISTS, INVALID_PARTITIONS, INVALID_REPLICATION_FACTOR.
@@ -46,6 +48,7 @@ private:
     int16_t _default_replication;
     metadata_store& _metadata;
     partition_manager& _partitions;
+    log_store& _logs;
 };
 
 } // namespace brook::broker

@@ -1,122 +1,105 @@
 #include "broker/partition.h"
 
-#include "brook/protocol/kafka/record_batch.h"
+#include "brook/log/errc.h"
 
 #include <algorithm>
 
 namespace brook::broker {
 
-namespace kafka = protocol::kafka;
+namespace {
 
-partition::partition(std::string topic, int32_t index) : _topic(std::move(topic)), _index(index) {}
+kafka_error to_kafka(const std::error_code& ec) {
+    if (ec == log::errc::corrupt_batch) {
+        return kafka_error::corrupt_message;
+    }
+    if (ec == log::errc::invalid_batch) {
+        return kafka_error::invalid_record;
+    }
+    if (ec == log::errc::record_too_large) {
+        return kafka_error::message_too_large;
+    }
+    if (ec == log::errc::offset_out_of_range) {
+        return kafka_error::offset_out_of_range;
+    }
+    if (ec == log::errc::log_offline || ec == log::errc::io_error) {
+        return kafka_error::kafka_storage_error;
+    }
+    if (ec == log::errc::closed) {
+        return kafka_error::not_leader_or_follower;
+    }
+    return kafka_error::unknown_server_error;
+}
 
-append_result partition::append(bytes batches, int32_t leader_epoch, uint32_t batch_count) {
-    std::lock_guard lock(_mutex);
+} // namespace
+
+partition::partition(std::string topic, int32_t index, std::shared_ptr<log::partition_log> log)
+    : _topic(std::move(topic)), _index(index), _log(std::move(log)) {}
+
+append_result partition::append(bytes batches, int32_t leader_epoch) {
+    std::lock_guard lock(_append_mutex);
     append_result result;
-    result.base_offset = _log_end;
-    size_t pos = 0;
-    for (uint32_t i = 0; i < batch_count && pos < batches.size(); ++i) {
-        auto header = kafka::parse_record_batch_header(bytes_view(batches).subspan(pos));
-        if (!header) {
-            // produce_validation checked every batch; a failure here is a bug, not bad input.
-            result.error = kafka_error::corrupt_message;
-            return result;
-        }
-        const auto& h = header.value();
-        size_t size = static_cast<size_t>(h.batch_length) + 12;
-        std::span<uint8_t> whole(batches.data() + pos, size);
-        kafka::set_base_offset(whole, _log_end);
-        kafka::set_partition_leader_epoch(whole, leader_epoch);
-        stored_batch b{_log_end, _log_end + h.last_offset_delta, h.max_timestamp, bytes(whole.begin(), whole.end())};
-        _log_end = b.last_offset + 1;
-        _batches.push_back(std::move(b));
-        pos += size;
+    auto appended = _log->append_as_leader(batches, brook::leader_epoch(leader_epoch));
+    if (!appended) {
+        result.error = to_kafka(appended.error());
+        return result;
     }
     // Alone in the ISR, the leader's log end is the high watermark.
-    _high_watermark = _log_end;
-    result.log_start_offset = _log_start;
+    _log->set_high_watermark(_log->log_end_offset());
+    result.base_offset = appended.value().base_offset.value();
+    result.log_start_offset = appended.value().log_start_offset.value();
     return result;
 }
 
-size_t partition::first_batch_ending_at_or_after(int64_t offset) const {
-    auto it = std::lower_bound(_batches.begin(), _batches.end(), offset,
-                               [](const stored_batch& b, int64_t o) { return b.last_offset < o; });
-    return static_cast<size_t>(it - _batches.begin());
-}
-
 read_result partition::read(int64_t offset, int32_t max_bytes, bool min_one) const {
-    std::lock_guard lock(_mutex);
     read_result r;
-    r.high_watermark = _high_watermark;
-    r.last_stable_offset = _high_watermark;
-    r.log_start_offset = _log_start;
-    if (offset < _log_start || offset > _log_end) {
-        r.error = kafka_error::offset_out_of_range;
+    r.high_watermark = _log->high_watermark().value();
+    r.last_stable_offset = r.high_watermark;
+    r.log_start_offset = _log->log_start_offset().value();
+    if (!min_one && max_bytes <= 0) {
         return r;
     }
-    size_t budget = max_bytes > 0 ? static_cast<size_t>(max_bytes) : 0;
-    for (size_t i = first_batch_ending_at_or_after(offset); i < _batches.size(); ++i) {
-        const auto& b = _batches[i];
-        if (b.base_offset >= _high_watermark) {
-            break;
-        }
-        if (b.data.size() > budget && !(min_one && r.records.empty())) {
-            break;
-        }
-        r.records.insert(r.records.end(), b.data.begin(), b.data.end());
-        budget = b.data.size() > budget ? 0 : budget - b.data.size();
+    auto limit = static_cast<size_t>(std::max(max_bytes, 0));
+    auto read = _log->read_into(brook::offset(offset), limit, brook::offset(r.high_watermark), r.records);
+    if (!read) {
+        r.error = to_kafka(read.error());
+        r.records.clear();
+        return r;
+    }
+    if (!min_one && r.records.size() > limit) {
+        // The log returns the first batch whole; only the response's first partition may exceed.
+        r.records.clear();
     }
     return r;
 }
 
 int64_t partition::log_start_offset() const {
-    std::lock_guard lock(_mutex);
-    return _log_start;
+    return _log->log_start_offset().value();
 }
 
 int64_t partition::log_end_offset() const {
-    std::lock_guard lock(_mutex);
-    return _log_end;
+    return _log->log_end_offset().value();
 }
 
 int64_t partition::high_watermark() const {
-    std::lock_guard lock(_mutex);
-    return _high_watermark;
+    return _log->high_watermark().value();
 }
 
 uint64_t partition::bytes_available_from(int64_t offset) const {
-    std::lock_guard lock(_mutex);
-    uint64_t total = 0;
-    for (size_t i = first_batch_ending_at_or_after(offset); i < _batches.size(); ++i) {
-        if (_batches[i].base_offset >= _high_watermark) {
-            break;
-        }
-        total += _batches[i].data.size();
+    auto hw = _log->high_watermark();
+    if (brook::offset(offset) >= hw) {
+        return 0;
     }
-    return total;
+    auto r = _log->read(brook::offset(offset), SIZE_MAX, hw);
+    return r ? r.value().region.length : 0;
 }
 
 std::optional<std::pair<int64_t, int64_t>> partition::offset_for_timestamp(int64_t timestamp) const {
-    std::lock_guard lock(_mutex);
-    for (const auto& b : _batches) {
-        if (b.max_timestamp >= timestamp) {
-            // The batch granularity answer: Kafka narrows to the record; the batch's base offset is
-            // what a consumer seeking there needs to start reading.
-            return std::pair{std::max(b.base_offset, _log_start), b.max_timestamp};
-        }
+    auto found = _log->offset_for_timestamp(timestamp);
+    if (!found || !found.value()) {
+        return std::nullopt;
     }
-    return std::nullopt;
-}
-
-std::pair<int64_t, int64_t> partition::max_timestamp() const {
-    std::lock_guard lock(_mutex);
-    std::pair<int64_t, int64_t> best{-1, -1};
-    for (const auto& b : _batches) {
-        if (b.max_timestamp > best.second) {
-            best = {b.last_offset, b.max_timestamp};
-        }
-    }
-    return best;
+    return std::pair{std::max(found.value()->batch_base_offset.value(), log_start_offset()),
+                     found.value()->max_timestamp};
 }
 
 } // namespace brook::broker

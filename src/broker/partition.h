@@ -5,10 +5,10 @@
 // watermark advances to the smallest log end offset in the ISR (with the leader alone in the ISR,
 // to the log end offset). Guarded by a short mutex held only for the in-memory update.
 //
-// Storage is an in-memory list of record batches until the log engine is wired in: batches are kept
-// exactly as produced (offsets and leader epoch assigned in place), so a Fetch returns the bytes the
-// producer sent. Nothing survives a restart yet.
+// Storage is a log::partition_log: batches are kept exactly as produced (offsets and leader epoch
+// assigned in place), so a Fetch returns the bytes the producer sent.
 #include "brook/common/bytes.h"
+#include "brook/log/partition_log.h"
 #include "brook/protocol/kafka/error_code.h"
 
 #include <cstdint>
@@ -39,17 +39,18 @@ struct read_result {
 
 class partition {
 public:
-    partition(std::string topic, int32_t index);
+    partition(std::string topic, int32_t index, std::shared_ptr<log::partition_log> log);
 
     const std::string& topic() const noexcept { return _topic; }
     int32_t index() const noexcept { return _index; }
 
     /// Appends validated record batches (see produce_validation.h), assigning offsets from the log
-    /// end offset and stamping the leader epoch.
-    append_result append(bytes batches, int32_t leader_epoch, uint32_t batch_count);
+    /// end offset and stamping the leader epoch; then advances the high watermark.
+    append_result append(bytes batches, int32_t leader_epoch);
 
     /// Batches from `offset` up to `max_bytes` (at least one whole batch when `min_one` and there is
-    /// one), never past the high watermark. OFFSET_OUT_OF_RANGE outside [log start, log end].
+    /// one, else nothing when the first batch does not fit), never past the high watermark.
+    /// OFFSET_OUT_OF_RANGE outside [log start, log end].
     read_result read(int64_t offset, int32_t max_bytes, bool min_one) const;
 
     int64_t log_start_offset() const;
@@ -61,25 +62,13 @@ public:
     /// Offset of the first batch whose max timestamp is >= `timestamp` (ListOffsets), with that
     /// timestamp; nullopt when none.
     std::optional<std::pair<int64_t, int64_t>> offset_for_timestamp(int64_t timestamp) const;
-    /// Offset and timestamp of the record with the largest timestamp (ListOffsets -3).
-    std::pair<int64_t, int64_t> max_timestamp() const;
 
 private:
-    struct stored_batch {
-        int64_t base_offset;
-        int64_t last_offset;
-        int64_t max_timestamp;
-        bytes data;
-    };
-    size_t first_batch_ending_at_or_after(int64_t offset) const;
-
     const std::string _topic;
     const int32_t _index;
-    mutable std::mutex _mutex;
-    std::vector<stored_batch> _batches;
-    int64_t _log_start = 0;
-    int64_t _log_end = 0;
-    int64_t _high_watermark = 0;
+    /// Serialises appends with the high-watermark update that follows them.
+    std::mutex _append_mutex;
+    std::shared_ptr<log::partition_log> _log;
 };
 
 } // namespace brook::broker

@@ -4,16 +4,10 @@
 
 namespace brook::broker {
 
-std::shared_ptr<partition> partition_manager::get_or_create(const std::string& topic, int32_t index) {
-    if (auto p = get(topic, index)) {
-        return p;
-    }
+void partition_manager::add(std::shared_ptr<partition> p) {
     std::unique_lock lock(_mutex);
-    auto& slot = _partitions[{topic, index}];
-    if (!slot) {
-        slot = std::make_shared<partition>(topic, index);
-    }
-    return slot;
+    auto key = std::pair{p->topic(), p->index()};
+    _partitions[key] = std::move(p);
 }
 
 std::shared_ptr<partition> partition_manager::get(const std::string& topic, int32_t index) const {

@@ -13,8 +13,8 @@ namespace brook::broker {
 
 class partition_manager {
 public:
-    /// The partition, created empty if it does not exist yet.
-    std::shared_ptr<partition> get_or_create(const std::string& topic, int32_t index);
+    /// Adds (or replaces) a hosted partition.
+    void add(std::shared_ptr<partition> p);
     std::shared_ptr<partition> get(const std::string& topic, int32_t index) const;
     void remove_topic(const std::string& topic);
     size_t size() const;

@@ -30,6 +30,8 @@ public:
     std::vector<uint16_t> bound_ports() const;
 
 private:
+    void restore_topics(int32_t node_id);
+
     struct impl;
     std::unique_ptr<impl> _impl;
 };

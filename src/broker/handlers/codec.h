@@ -6,6 +6,7 @@
 #include "brook/broker/request.h"
 #include "brook/broker/response.h"
 #include "brook/protocol/kafka/api.h"
+#include "brook/protocol/kafka/decode_errc.h"
 #include "brook/protocol/kafka/headers.h"
 #include "brook/protocol/kafka/wire.h"
 
@@ -25,9 +26,23 @@ struct decoded {
 template<class Request>
 result<decoded<Request>> decode(const request& r) {
     kafka::reader in{bytes_view(r.frame)};
-    BOOST_OUTCOME_TRY(auto header, kafka::request_header::decode(in));
-    BOOST_OUTCOME_TRY(auto body, Request::decode(in, header.api_version));
-    return decoded<Request>{std::move(header), std::move(body)};
+    auto header = kafka::request_header::decode(in);
+    if (!header) {
+        return header.error();
+    }
+    const int16_t version = header.value().api_version;
+    if (version < Request::min_version || version > Request::max_version) {
+        return kafka::decode_errc::unsupported_version;
+    }
+    // Decoded in place inside the returned value: moving a decoded body (optional<vector<...>>
+    // members) trips GCC's -Wmaybe-uninitialized false positive.
+    result<decoded<Request>> out{decoded<Request>{}};
+    out.value().header = std::move(header).value();
+    out.value().body.decode_from(in, version);
+    if (!in.ok()) {
+        return in.error();
+    }
+    return out;
 }
 
 template<class Response>

@@ -42,12 +42,11 @@ partition_reply list_one(broker_context& ctx, const std::optional<topic_metadata
     case earliest:
         out.offset = p->log_start_offset();
         break;
-    case max_timestamp: {
-        auto [offset, ts] = p->max_timestamp();
-        out.offset = offset;
-        out.timestamp = ts;
+    case max_timestamp:
+        // The log keeps no max-timestamp index yet: answer "none", as Kafka does for an empty log.
+        out.offset = -1;
+        out.timestamp = -1;
         break;
-    }
     default:
         if (want.timestamp < 0) {
             // -4 / -5 (tiered storage) and other negative values: Kafka answers these on a

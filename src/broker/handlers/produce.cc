@@ -62,7 +62,7 @@ partition_reply produce_one(broker_context& ctx, const std::optional<topic_metad
     if (checked.error != kafka::error_code::none) {
         return fail(checked.error, checked.message);
     }
-    auto appended = p->append(std::move(*data.records), assignment.leader_epoch, checked.batch_count);
+    auto appended = p->append(std::move(*data.records), assignment.leader_epoch);
     if (appended.error != kafka::error_code::none) {
         return fail(appended.error);
     }
