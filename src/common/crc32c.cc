@@ -61,17 +61,80 @@ uint32_t portable_update(uint32_t crc, const uint8_t* p, size_t n) noexcept {
 }
 
 #if defined(__x86_64__)
-// One `crc32` instruction per 8 bytes. At ~1 instruction per 3 cycles this is several GB/s, well
-// above what record validation needs, so the three-stream PCLMUL-combined variant is not used.
+// The crc32 instruction has a latency of 3 cycles but a throughput of 1 per cycle, so three
+// independent streams over adjacent blocks run about three times faster than one. The streams'
+// CRCs are then joined: by linearity, crc(A ++ B) = shift(crc(A), |B|) ^ crc_from_zero(B), where
+// shift advances a register over |B| zero bytes. shift is linear in the register, so it is a table
+// lookup per register byte, with tables built from the 32 single-bit states.
+struct shift_table {
+    std::array<std::array<uint32_t, 256>, 4> t;
+
+    uint32_t apply(uint32_t crc) const noexcept {
+        return t[0][crc & 0xFFU] ^ t[1][(crc >> 8) & 0xFFU] ^ t[2][(crc >> 16) & 0xFFU] ^ t[3][crc >> 24];
+    }
+};
+
+constexpr size_t long_block = 8192;
+constexpr size_t short_block = 256;
+
+shift_table make_shift_table(size_t zero_bytes) {
+    static const std::array<uint8_t, long_block> zeros{};
+    std::array<uint32_t, 32> bit_shift{};
+    for (size_t b = 0; b < 32; ++b) {
+        bit_shift[b] = portable_update(uint32_t{1} << b, zeros.data(), zero_bytes);
+    }
+    shift_table s{};
+    for (size_t k = 0; k < 4; ++k) {
+        for (uint32_t n = 0; n < 256; ++n) {
+            uint32_t v = 0;
+            for (size_t j = 0; j < 8; ++j) {
+                if (((n >> j) & 1U) != 0) {
+                    v ^= bit_shift[8 * k + j];
+                }
+            }
+            s.t[k][n] = v;
+        }
+    }
+    return s;
+}
+
+const shift_table& long_shift() {
+    static const shift_table s = make_shift_table(long_block);
+    return s;
+}
+const shift_table& short_shift() {
+    static const shift_table s = make_shift_table(short_block);
+    return s;
+}
+
+// Three streams over blocks of `block` bytes each, joined with `shift` (built for `block` bytes).
+__attribute__((target("sse4.2"))) uint64_t sse42_three_way(uint64_t c0, const uint8_t** pp, size_t* np, size_t block,
+                                                           const shift_table& shift) noexcept {
+    const uint8_t* p = *pp;
+    size_t n = *np;
+    while (n >= 3 * block) {
+        uint64_t c1 = 0;
+        uint64_t c2 = 0;
+        for (const uint8_t* end = p + block; p < end; p += 8) {
+            c0 = _mm_crc32_u64(c0, load_le64(p));
+            c1 = _mm_crc32_u64(c1, load_le64(p + block));
+            c2 = _mm_crc32_u64(c2, load_le64(p + 2 * block));
+        }
+        c0 = shift.apply(static_cast<uint32_t>(c0)) ^ c1;
+        c0 = shift.apply(static_cast<uint32_t>(c0)) ^ c2;
+        p += 2 * block;
+        n -= 3 * block;
+    }
+    *pp = p;
+    *np = n;
+    return c0;
+}
+
 __attribute__((target("sse4.2"))) uint32_t sse42_update(uint32_t crc, const uint8_t* p, size_t n) noexcept {
     uint64_t c = crc;
-    while (n >= 32) {
-        c = _mm_crc32_u64(c, load_le64(p));
-        c = _mm_crc32_u64(c, load_le64(p + 8));
-        c = _mm_crc32_u64(c, load_le64(p + 16));
-        c = _mm_crc32_u64(c, load_le64(p + 24));
-        p += 32;
-        n -= 32;
+    if (n >= 3 * short_block) {
+        c = sse42_three_way(c, &p, &n, long_block, long_shift());
+        c = sse42_three_way(c, &p, &n, short_block, short_shift());
     }
     while (n >= 8) {
         c = _mm_crc32_u64(c, load_le64(p));

@@ -52,6 +52,25 @@ TEST(crc32c, dispatched_and_portable_agree_on_every_length_and_alignment) {
     }
 }
 
+TEST(crc32c, dispatched_and_portable_agree_on_long_inputs) {
+    // Lengths around the 256-byte and 8 KiB three-stream block boundaries.
+    std::mt19937 rng(7);
+    bytes data(3 * 8192 * 2 + 1000);
+    for (auto& b : data) {
+        b = static_cast<uint8_t>(rng());
+    }
+    for (size_t len : {767U, 768U, 769U, 1536U, 8191U, 24575U, 24576U, 24577U, 24576U + 768U, 49152U + 767U,
+                       static_cast<unsigned>(data.size())}) {
+        for (size_t start : {0U, 3U}) {
+            if (start + len > data.size()) {
+                continue;
+            }
+            const bytes_view v(data.data() + start, len);
+            ASSERT_EQ(crc32c(v), crc32c_portable(v)) << "start " << start << " len " << len;
+        }
+    }
+}
+
 TEST(crc32c, chaining_equals_one_pass) {
     const std::string s = "The quick brown fox jumps over the lazy dog, repeatedly and at length.";
     const auto whole = crc32c(as_bytes(s));
