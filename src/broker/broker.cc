@@ -4,14 +4,17 @@
 #include "broker/handlers/handlers.h"
 #include "broker/log_store.h"
 #include "broker/meta_properties.h"
+#include "brook/broker/config.h"
 #include "brook/broker/dispatcher.h"
 #include "brook/broker/network_server.h"
 #include "brook/common/logging.h"
+#include "brook/coordinator/server.h"
 #include "brook/log/checkpoint.h"
 
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
+#include <filesystem>
 #include <map>
 #include <optional>
 
@@ -39,6 +42,10 @@ struct broker::impl {
 
     const config_values& cfg;
     std::shared_ptr<spdlog::logger> log;
+    /// The in-process coordinator when zookeeper.connect is empty.
+    std::unique_ptr<coordinator::coordinator_server> embedded;
+    /// Where the coordinator is: zookeeper.connect, or the embedded one's loopback address.
+    std::string coordinator_connect;
     std::unique_ptr<log_store> logs;
     metadata_store metadata;
     partition_manager partitions;
@@ -75,6 +82,7 @@ result<void> broker::start() {
     settings.message_max_bytes = m.cfg.get_int("message.max.bytes");
     settings.min_insync_replicas = m.cfg.get_int("min.insync.replicas");
     settings.fetch_max_bytes = m.cfg.get_int("fetch.max.bytes");
+    BOOST_OUTCOME_TRY(start_coordinator());
     m.logs = std::make_unique<log_store>(first_log_dir(m.cfg), log_config_from(m.cfg),
                                          m.cfg.get_long("log.retention.check.interval.ms"));
     BOOST_OUTCOME_TRY(m.logs->open());
@@ -126,7 +134,36 @@ void broker::stop() {
     m.network->stop();
     // Requests are over: close the logs, write the checkpoints and the clean-shutdown marker.
     m.logs->close();
+    if (m.embedded) {
+        m.embedded->stop();
+    }
     m.log->info("[KafkaServer id={}] shut down completed", m.context ? m.context->settings.node_id : -1);
+}
+
+result<void> broker::start_coordinator() {
+    auto& m = *_impl;
+    m.coordinator_connect = m.cfg.get_string("zookeeper.connect");
+    if (!m.coordinator_connect.empty()) {
+        return success();
+    }
+    // No ensemble configured: host the coordinator in-process on loopback. The broker reaches it
+    // through the same client protocol as a remote ensemble, so there is one code path.
+    coordinator::server_options opts;
+    opts.address = "127.0.0.1";
+    opts.port = static_cast<uint16_t>(m.cfg.get_int("coordinator.embedded.port"));
+    opts.data_dir = embedded_coordinator_data_dir(m.cfg);
+    std::error_code ec;
+    std::filesystem::create_directories(opts.data_dir, ec);
+    m.embedded = std::make_unique<coordinator::coordinator_server>();
+    auto port = m.embedded->start(opts);
+    if (!port) {
+        m.log->error("Cannot start the embedded coordinator on 127.0.0.1:{} (data in {}): {}", opts.port,
+                     opts.data_dir.string(), port.error().message());
+        return port.error();
+    }
+    m.coordinator_connect = "127.0.0.1:" + std::to_string(port.value());
+    m.log->info("Embedded coordinator serving on {} with data in {}", m.coordinator_connect, opts.data_dir.string());
+    return success();
 }
 
 void broker::restore_topics(int32_t node_id) {

@@ -33,6 +33,7 @@ protected:
         overrides.push_back("listeners=PLAINTEXT://127.0.0.1:0");
         overrides.push_back("broker.id=7");
         overrides.push_back("num.network.threads=2");
+        overrides.push_back("coordinator.embedded.port=0");
         auto loaded = load_config_text(broker_config_registry(), "", "test.properties", overrides);
         ASSERT_TRUE(loaded.errors.empty());
         _cfg.emplace(std::move(*loaded.values));

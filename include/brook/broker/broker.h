@@ -30,6 +30,7 @@ public:
     std::vector<uint16_t> bound_ports() const;
 
 private:
+    result<void> start_coordinator();
     void restore_topics(int32_t node_id);
 
     struct impl;
