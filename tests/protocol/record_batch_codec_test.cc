@@ -149,6 +149,28 @@ TEST(record_batch_codec, explicit_offset_deltas_survive_compaction_gaps) {
     EXPECT_EQ(recs[1].offset_delta, 9);
 }
 
+TEST(record_batch_codec, produce_check_rejects_offset_gaps_but_log_validation_allows_them) {
+    record_batch_builder b;
+    record_input r;
+    r.timestamp = 1;
+    r.value = as_bytes("a");
+    r.offset_delta = 0;
+    b.append(r);
+    r.offset_delta = 2;
+    b.append(r);
+    auto gap = b.build().value();
+    batch_validation_options produce;
+    produce.require_sequential_offsets = true;
+    EXPECT_TRUE(validate_record_batch(gap));
+    EXPECT_EQ(validate_record_batch(gap, produce).error(), record_errc::bad_offset_delta);
+    for (auto codec : {compression_type::none, compression_type::zstd}) {
+        auto ok = sample_builder().compression(codec).build().value();
+        EXPECT_TRUE(validate_record_batch(ok, produce)) << compression_name(codec);
+    }
+    auto lying = sample_builder().last_offset_delta(7).build().value();
+    EXPECT_EQ(validate_record_batch(lying, produce).error(), record_errc::bad_offset_delta);
+}
+
 TEST(record_batch_codec, every_truncation_is_an_error) {
     for (auto codec : {compression_type::none, compression_type::gzip, compression_type::snappy, compression_type::lz4,
                        compression_type::zstd}) {

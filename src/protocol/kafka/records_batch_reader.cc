@@ -23,6 +23,21 @@ result<record_batch_header> check_header(bytes_view whole_batch, bool verify_crc
     return h;
 }
 
+// Record i must carry offsetDelta i, and the header must agree on the last one.
+result<void> check_sequential_offsets(const record_batch_header& h, bytes_view payload) noexcept {
+    if (h.last_offset_delta != h.records_count - 1 && h.records_count > 0) {
+        return record_errc::bad_offset_delta;
+    }
+    record_reader reader(payload, h.records_count);
+    for (int32_t i = 0; !reader.done(); ++i) {
+        BOOST_OUTCOME_TRY(auto r, reader.next());
+        if (r.offset_delta != i) {
+            return record_errc::bad_offset_delta;
+        }
+    }
+    return reader.finish();
+}
+
 } // namespace
 
 result<record_batch_header> validate_record_batch(bytes_view whole_batch, const batch_validation_options& opts) {
@@ -37,10 +52,16 @@ result<record_batch_header> validate_record_batch(bytes_view whole_batch, const 
             return record_errc::bad_records_count;
         }
         BOOST_OUTCOME_TRY(validate_records(body, h.records_count));
+        if (opts.require_sequential_offsets) {
+            BOOST_OUTCOME_TRY(check_sequential_offsets(h, body));
+        }
         return h;
     }
     BOOST_OUTCOME_TRY(auto payload, decompress(h.compression(), body, opts.max_decompressed));
     BOOST_OUTCOME_TRY(validate_records(payload, h.records_count));
+    if (opts.require_sequential_offsets) {
+        BOOST_OUTCOME_TRY(check_sequential_offsets(h, payload));
+    }
     return h;
 }
 

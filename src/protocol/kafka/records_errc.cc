@@ -48,6 +48,8 @@ public:
             return "invalid control record";
         case record_errc::bad_legacy_message:
             return "invalid legacy message";
+        case record_errc::bad_offset_delta:
+            return "record offset deltas are not sequential";
         case record_errc::invalid_builder_input:
             return "invalid record builder input";
         }

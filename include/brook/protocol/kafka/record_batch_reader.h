@@ -20,6 +20,9 @@ struct batch_validation_options {
     /// Check the framing of every record (decompressing when compressed).
     bool check_records = true;
     size_t max_decompressed = default_max_decompressed_batch;
+    /// Produce-side check (Kafka's INVALID_RECORD): record i has offsetDelta i and
+    /// lastOffsetDelta == recordsCount - 1. Off for log data, where compaction leaves gaps.
+    bool require_sequential_offsets = false;
 };
 
 /// Validates exactly one batch: `whole_batch` must be batchLength + 12 bytes. Checks the header,

@@ -43,6 +43,8 @@ enum class record_errc {
     bad_control_record,
     /// A legacy message (magic 0/1) is malformed: size, key or value out of bounds.
     bad_legacy_message,
+    /// Offset deltas are not 0..recordsCount-1 or disagree with lastOffsetDelta (produce check).
+    bad_offset_delta,
     /// A builder was given arguments it cannot encode (e.g. offset deltas beyond int32).
     invalid_builder_input,
 };
