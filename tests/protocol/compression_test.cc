@@ -84,6 +84,19 @@ TEST(compression, snappy_reads_raw_and_xerial_and_writes_the_requested_form) {
     EXPECT_EQ(decompress(compression_type::snappy, framed, input.size()).value(), input);
 }
 
+TEST(compression, concatenated_xerial_streams_decode_as_one) {
+    const auto a = compressible(40'000);
+    const auto b = compressible(5'000);
+    auto za = compress(compression_type::snappy, a).value();
+    auto zb = compress(compression_type::snappy, b).value();
+    za.insert(za.end(), zb.begin(), zb.end());
+    auto out = decompress(compression_type::snappy, za, 1 << 20);
+    ASSERT_TRUE(out) << out.error().message();
+    bytes want = a;
+    want.insert(want.end(), b.begin(), b.end());
+    EXPECT_EQ(out.value(), want);
+}
+
 TEST(compression, snappy_declared_length_over_the_limit_fails_before_allocating) {
     // Raw snappy starts with the uncompressed length as a varint: claim ~4 GiB.
     const bytes claim = {0xFF, 0xFF, 0xFF, 0xFF, 0x0F, 0x00};

@@ -78,6 +78,12 @@ result<bytes> snappy_decompress(bytes_view in, size_t max_output) {
     }
     size_t pos = xerial_header_size;
     while (pos < in.size()) {
+        // snappy-java reads concatenated streams, so a header may reappear between blocks; a block
+        // length cannot start with 0x82 (it would exceed 2 GiB), so this is unambiguous.
+        if (is_xerial(in.subspan(pos))) {
+            pos += xerial_header_size;
+            continue;
+        }
         if (in.size() - pos < 4) {
             return record_errc::decompression_failed;
         }

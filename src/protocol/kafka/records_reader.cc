@@ -7,22 +7,79 @@ using namespace records_wire;
 
 namespace {
 
+// Framing-only walk used by validate_records: the same checks as record_reader::next() without
+// building views, because batch validation on produce is the broker's hottest per-byte path.
+
+// Skips a varint of at most `max_bytes` bytes; false when truncated or too long.
+inline bool skip_varint(const uint8_t** p, const uint8_t* end, int max_bytes) noexcept {
+    const uint8_t* q = *p;
+    const uint8_t* limit = end - q > max_bytes ? q + max_bytes : end;
+    while (q < limit) {
+        if ((*q++ & 0x80U) == 0) {
+            *p = q;
+            return true;
+        }
+    }
+    return false;
+}
+
+// Decodes a zig-zag varint32 with an inline path for one and two bytes (lengths under 8 KiB).
+inline bool fast_varint(const uint8_t** p, const uint8_t* end, int32_t* out) noexcept {
+    const uint8_t* q = *p;
+    uint32_t u;
+    if (end - q >= 2 && (q[0] & 0x80U) == 0) {
+        u = q[0];
+        *p = q + 1;
+    } else if (end - q >= 2 && (q[1] & 0x80U) == 0) {
+        u = (q[0] & 0x7FU) | (uint32_t{q[1]} << 7);
+        *p = q + 2;
+    } else {
+        auto v = read_varint(p, end);
+        if (!v) {
+            return false;
+        }
+        *out = *v;
+        return true;
+    }
+    *out = static_cast<int32_t>((u >> 1) ^ (~(u & 1U) + 1U));
+    return true;
+}
+
+// Skips a nullable length-prefixed field; `allow_null` false for header keys.
+inline bool skip_field(const uint8_t** p, const uint8_t* end, bool allow_null) noexcept {
+    int32_t len;
+    if (!fast_varint(p, end, &len) || len < (allow_null ? -1 : 0)) {
+        return false;
+    }
+    if (len > 0) {
+        if (end - *p < len) {
+            return false;
+        }
+        *p += len;
+    }
+    return true;
+}
+
+} // namespace
+
+namespace {
+
 // Reads a varint length for a nullable field (key or value): -1 = null, else that many bytes.
 // Returns false when malformed or out of bounds.
 bool read_nullable(const uint8_t** p, const uint8_t* end, std::optional<bytes_view>* out) noexcept {
-    auto len = read_varint(p, end);
-    if (!len || *len < -1) {
+    int32_t len;
+    if (!fast_varint(p, end, &len) || len < -1) {
         return false;
     }
-    if (*len == -1) {
+    if (len == -1) {
         *out = std::nullopt;
         return true;
     }
-    if (static_cast<size_t>(end - *p) < static_cast<size_t>(*len)) {
+    if (end - *p < len) {
         return false;
     }
-    *out = bytes_view(*p, static_cast<size_t>(*len));
-    *p += *len;
+    *out = bytes_view(*p, static_cast<size_t>(len));
+    *p += len;
     return true;
 }
 
@@ -49,11 +106,11 @@ result<record_view> record_reader::next() noexcept {
     }
     const uint8_t* start = _pos;
     const uint8_t* p = _pos;
-    auto length = read_varint(&p, _end);
-    if (!length || *length < 0 || static_cast<size_t>(_end - p) < static_cast<size_t>(*length)) {
+    int32_t length;
+    if (!fast_varint(&p, _end, &length) || length < 0 || _end - p < length) {
         return record_errc::bad_record_length;
     }
-    const uint8_t* rec_end = p + *length;
+    const uint8_t* rec_end = p + length;
     record_view r;
     if (p == rec_end) {
         return record_errc::bad_record_field;
@@ -117,63 +174,6 @@ std::vector<record_header_view> record_view::headers() const {
     }
     return out;
 }
-
-namespace {
-
-// Framing-only walk used by validate_records: the same checks as record_reader::next() without
-// building views, because batch validation on produce is the broker's hottest per-byte path.
-
-// Skips a varint of at most `max_bytes` bytes; false when truncated or too long.
-inline bool skip_varint(const uint8_t** p, const uint8_t* end, int max_bytes) noexcept {
-    const uint8_t* q = *p;
-    const uint8_t* limit = end - q > max_bytes ? q + max_bytes : end;
-    while (q < limit) {
-        if ((*q++ & 0x80U) == 0) {
-            *p = q;
-            return true;
-        }
-    }
-    return false;
-}
-
-// Decodes a zig-zag varint32 with an inline path for one and two bytes (lengths under 8 KiB).
-inline bool fast_varint(const uint8_t** p, const uint8_t* end, int32_t* out) noexcept {
-    const uint8_t* q = *p;
-    uint32_t u;
-    if (end - q >= 2 && (q[0] & 0x80U) == 0) {
-        u = q[0];
-        *p = q + 1;
-    } else if (end - q >= 2 && (q[1] & 0x80U) == 0) {
-        u = (q[0] & 0x7FU) | (uint32_t{q[1]} << 7);
-        *p = q + 2;
-    } else {
-        auto v = read_varint(p, end);
-        if (!v) {
-            return false;
-        }
-        *out = *v;
-        return true;
-    }
-    *out = static_cast<int32_t>((u >> 1) ^ (~(u & 1U) + 1U));
-    return true;
-}
-
-// Skips a nullable length-prefixed field; `allow_null` false for header keys.
-inline bool skip_field(const uint8_t** p, const uint8_t* end, bool allow_null) noexcept {
-    int32_t len;
-    if (!fast_varint(p, end, &len) || len < (allow_null ? -1 : 0)) {
-        return false;
-    }
-    if (len > 0) {
-        if (end - *p < len) {
-            return false;
-        }
-        *p += len;
-    }
-    return true;
-}
-
-} // namespace
 
 result<void> validate_records(bytes_view payload, int32_t expected_count) noexcept {
     if (expected_count < 0) {
