@@ -236,7 +236,9 @@ result<void> log_manager::delete_log(const topic_partition& tp) {
     }
     (void)log->close();
     auto gone = log->dir();
-    gone += "." + random_hex(32) + "-delete";
+    gone += ".";
+    gone += random_hex(32);
+    gone += "-delete";
     std::error_code ec;
     fs::rename(log->dir(), gone, ec);
     if (ec) {

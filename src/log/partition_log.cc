@@ -6,6 +6,7 @@
 #include "brook/log/errc.h"
 #include "brook/protocol/kafka/record.h"
 #include "brook/protocol/kafka/record_batch.h"
+#include "brook/protocol/kafka/record_batch_reader.h"
 #include "file_io.h"
 #include "segment.h"
 
@@ -426,6 +427,40 @@ result<read_result> partition_log::read_impl(offset start, size_t max_bytes, off
     return errc::offset_out_of_range;
 }
 
+namespace {
+
+// Narrows a timestamp lookup from the batch to its first record with timestamp >= ts. With
+// LogAppendTime every record carries the batch's max timestamp.
+void refine_to_record(segment& seg, const file_ref& f, const batch_position& b, int64_t ts, offset start,
+                      timestamp_lookup& t) {
+    bytes buf;
+    if (!seg.read(f, b.position, b.header.size_bytes(), buf)) {
+        return;
+    }
+    auto d = pk::decoded_record_batch::decode(buf, pk::default_max_decompressed_batch, false);
+    if (!d) {
+        return;
+    }
+    bool append_time = (b.header.attributes & attr_log_append_time) != 0;
+    auto reader = d.value().records();
+    while (!reader.done()) {
+        auto r = reader.next();
+        if (!r) {
+            return;
+        }
+        int64_t rec_ts =
+            append_time ? b.header.max_timestamp : d.value().header().base_timestamp + r.value().timestamp_delta;
+        offset rec_off = b.header.base_offset + r.value().offset_delta;
+        if (rec_ts >= ts && rec_off >= start) {
+            t.record_offset = rec_off;
+            t.record_timestamp = rec_ts;
+            return;
+        }
+    }
+}
+
+} // namespace
+
 result<std::optional<timestamp_lookup>> partition_log::offset_for_timestamp(int64_t ts) {
     for (int attempt = 0; attempt < 1000; ++attempt) {
         if (attempt > 0) {
@@ -445,7 +480,10 @@ result<std::optional<timestamp_lookup>> partition_log::offset_for_timestamp(int6
                 break;
             }
             if (found && found->header.last_offset() >= start) {
-                return timestamp_lookup{std::max(found->header.base_offset, start), found->header.max_timestamp};
+                timestamp_lookup t{std::max(found->header.base_offset, start), found->header.max_timestamp,
+                                   std::max(found->header.base_offset, start), found->header.max_timestamp};
+                refine_to_record(*seg, f, *found, ts, start, t);
+                return t;
             }
         }
         if (!retry) {

@@ -32,8 +32,8 @@ TEST_F(compaction_fixture, KeepsNewestRecordPerKeyAndPreservesOffsets) {
     int64_t now = clock.now->load();
     std::map<std::string, std::pair<int64_t, std::string>> expected;
     for (int i = 0; i < 30; ++i) {
-        std::string key = "user" + std::to_string(i % 5);
-        std::string value = "v" + std::to_string(i);
+        std::string key = std::string("user").append(std::to_string(i % 5));
+        std::string value = std::string("v").append(std::to_string(i));
         auto a = append_ok(*log, make_batch({{key, value}}, now));
         expected[key] = {a.base_offset.value(), value};
     }
@@ -111,7 +111,7 @@ TEST_F(compaction_fixture, TombstonesDroppedOnlyAfterDeleteRetention) {
     append_ok(*log, make_batch({{"gone", "value"}}, now));
     append_ok(*log, make_batch({{"gone", std::nullopt}}, now)); // tombstone
     for (int i = 0; i < 6; ++i) {
-        append_ok(*log, make_batch({{"other" + std::to_string(i), std::string(150, 'y')}}, now));
+        append_ok(*log, make_batch({{std::string("other").append(std::to_string(i)), std::string(150, 'y')}}, now));
     }
     ASSERT_TRUE(log->compact(now, true));
     auto mid = read_all(*log);
@@ -148,12 +148,12 @@ TEST_F(compaction_fixture, CompactionDoesNotBlockConcurrentAppendsAndReads) {
     auto log = make({});
     int64_t now = clock.now->load();
     for (int i = 0; i < 40; ++i) {
-        append_ok(*log, make_batch({{"k" + std::to_string(i % 4), std::string(100, 'q')}}, now));
+        append_ok(*log, make_batch({{std::string("k").append(std::to_string(i % 4)), std::string(100, 'q')}}, now));
     }
     std::atomic<bool> stop{false};
     std::thread writer([&] {
         for (int i = 0; i < 200 && !stop; ++i) {
-            auto b = make_batch({{"w" + std::to_string(i % 3), "x"}}, now);
+            auto b = make_batch({{std::string("w").append(std::to_string(i % 3)), "x"}}, now);
             EXPECT_TRUE(log->append_as_leader(b, leader_epoch(0)));
         }
     });

@@ -91,7 +91,9 @@ void run_damage_case(uint32_t seed, bool flip) {
             int records = 1 + int(rng() % 4);
             std::vector<rec> rs;
             for (int j = 0; j < records; ++j) {
-                rs.push_back({"k" + std::to_string(rng() % 10), std::string(rng() % 300, char('a' + j))});
+                std::string key = "k";
+                key += std::to_string(rng() % 10);
+                rs.push_back({key, std::string(rng() % 300, char('a' + j))});
             }
             auto codec = rng() % 4 == 0 ? pk::compression_type::gzip : pk::compression_type::none;
             append_ok(*log, make_batch(rs, clock.now->load() + i, codec));

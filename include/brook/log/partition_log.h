@@ -62,6 +62,10 @@ struct timestamp_lookup {
     /// Base offset of the first batch whose max timestamp >= the target.
     offset batch_base_offset;
     int64_t max_timestamp = -1;
+    /// ListOffsets' answer: the first record in that batch with timestamp >= the target (the
+    /// batch's base offset when its records cannot be decoded), and that record's timestamp.
+    offset record_offset;
+    int64_t record_timestamp = -1;
 };
 
 struct load_options {
@@ -128,7 +132,8 @@ public:
     /// Same, copying the bytes into `out` (appended).
     result<read_result> read_into(offset start, size_t max_bytes, offset upper_bound, bytes& out);
 
-    /// First batch whose max timestamp >= ts; nothing when every batch is older.
+    /// First batch whose max timestamp >= ts, and the first record in it with timestamp >= ts
+    /// (records are decoded, decompressing when needed); nothing when every batch is older.
     result<std::optional<timestamp_lookup>> offset_for_timestamp(int64_t ts);
 
     offset log_start_offset() const noexcept { return offset(_log_start.load(std::memory_order_acquire)); }
