@@ -381,41 +381,75 @@ result<read_result> partition_log::read_impl(offset start, size_t max_bytes, off
         bool retry = false;
         for (; it != segs->end(); ++it) {
             auto& seg = *it;
-            BOOST_OUTCOME_TRY(auto f, check_io(seg->file()));
+            // Any failure on a segment that was retired meanwhile (deleted: ENOENT, or replaced)
+            // is a race with maintenance, not a disk problem: retry with the current segments.
+            auto fail = [&](std::error_code ec) -> std::optional<result<read_result>> {
+                if (seg->retired()) {
+                    retry = true;
+                    return std::nullopt;
+                }
+                return check_io(result<read_result>(ec));
+            };
+            auto f = seg->file();
+            if (!f) {
+                if (auto e = fail(f.error())) {
+                    return *e;
+                }
+                break;
+            }
             uint64_t limit = seg->size();
-            auto found = seg->find_batch(f, start, limit);
-            if (!found || seg->retired()) {
+            auto found = seg->find_batch(f.value(), start, limit);
+            if (!found) {
+                if (auto e = fail(found.error())) {
+                    return *e;
+                }
+                break;
+            }
+            if (!found.value()) {
                 if (seg->retired()) {
                     retry = true;
                     break;
                 }
-                return check_io(result<read_result>(found.error()));
-            }
-            if (!found.value()) {
                 continue; // nothing at or after start here (e.g. compacted away): next segment
             }
-            const auto& first = *found.value();
+            const auto first = *found.value();
             if (first.header.base_offset >= upper_bound) {
                 return r;
             }
             uint64_t length = first.header.size_bytes();
             offset next = first.header.next_offset();
-            BOOST_OUTCOME_TRY(seg->scan(f, first.position + length, limit, [&](const batch_position& b) {
+            auto scanned = seg->scan(f.value(), first.position + length, limit, [&](const batch_position& b) {
                 if (b.header.base_offset >= upper_bound || length + b.header.size_bytes() > max_bytes) {
                     return false;
                 }
                 length += b.header.size_bytes();
                 next = b.header.next_offset();
                 return true;
-            }));
+            });
+            if (!scanned) {
+                if (auto e = fail(scanned.error())) {
+                    return *e;
+                }
+                break;
+            }
             if (out != nullptr) {
-                BOOST_OUTCOME_TRY(check_io(seg->read(f, first.position, length, *out)));
+                size_t before = out->size();
+                auto copied = seg->read(f.value(), first.position, length, *out);
+                if (!copied) {
+                    if (auto e = fail(copied.error())) {
+                        return *e;
+                    }
+                    break;
+                }
+                if (seg->retired()) {
+                    out->resize(before);
+                }
             }
             if (seg->retired()) {
                 retry = true;
                 break;
             }
-            r.region = file_region{f, first.position, length};
+            r.region = file_region{f.value(), first.position, length};
             r.first_offset = first.header.base_offset;
             r.next_offset = next;
             return r;
@@ -473,16 +507,18 @@ result<std::optional<timestamp_lookup>> partition_log::offset_for_timestamp(int6
             if (seg->next_offset() <= start || (seg->max_timestamp() < ts && seg != segs->back())) {
                 continue;
             }
-            BOOST_OUTCOME_TRY(auto f, check_io(seg->file()));
-            BOOST_OUTCOME_TRY(auto found, seg->find_by_timestamp(f, ts, seg->size()));
+            auto f = seg->file();
+            auto found_r = f ? seg->find_by_timestamp(f.value(), ts, seg->size())
+                             : result<std::optional<batch_position>>(f.error());
             if (seg->retired()) {
                 retry = true;
                 break;
             }
+            BOOST_OUTCOME_TRY(auto found, check_io(std::move(found_r)));
             if (found && found->header.last_offset() >= start) {
                 timestamp_lookup t{std::max(found->header.base_offset, start), found->header.max_timestamp,
                                    std::max(found->header.base_offset, start), found->header.max_timestamp};
-                refine_to_record(*seg, f, *found, ts, start, t);
+                refine_to_record(*seg, f.value(), *found, ts, start, t);
                 return t;
             }
         }
