@@ -51,9 +51,15 @@ result<std::vector<batch_position>> split_batches(bytes_view data, const log_con
             if (h.record_count == 0 || int64_t{h.record_count} != int64_t{h.last_offset_delta} + 1) {
                 return errc::invalid_batch;
             }
-            if (cfg.validate_records && (h.attributes & 0x07) == 0 &&
-                !pk::validate_records(whole.subspan(batch_header_size), h.record_count)) {
-                return errc::invalid_batch;
+            if (cfg.validate_records) {
+                // Record framing: walked in place when uncompressed; compressed batches are
+                // decompressed (bounded) and walked, as Kafka's leader does.
+                bool ok = (h.attributes & 0x07) == 0
+                              ? bool(pk::validate_records(whole.subspan(batch_header_size), h.record_count))
+                              : bool(pk::validate_record_batch(whole, {.verify_crc = false, .check_records = true}));
+                if (!ok) {
+                    return errc::invalid_batch;
+                }
             }
         }
         out.push_back({h, pos});

@@ -93,6 +93,19 @@ TEST_F(log_fixture, LeaderAppendRejectsCorruptBatch) {
     EXPECT_EQ(log->log_end_offset(), offset(0));
 }
 
+TEST_F(log_fixture, LeaderAppendChecksRecordFramingOfCompressedBatches) {
+    auto log = make({});
+    auto good = make_batch({{"a", "1"}, {"b", "2"}}, 1000, protocol::kafka::compression_type::gzip);
+    append_ok(*log, good);
+    auto bad = make_batch({{"a", "1"}, {"b", "2"}}, 1000, protocol::kafka::compression_type::gzip);
+    bad[bad.size() - 3] ^= 0x55; // the gzip trailer's length; the batch CRC is then made to match
+    protocol::kafka::update_record_batch_crc(bad);
+    auto r = log->append_as_leader(bad, leader_epoch(0));
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error(), errc::invalid_batch);
+    EXPECT_EQ(log->log_end_offset(), offset(2));
+}
+
 TEST_F(log_fixture, RollsBySize) {
     log_config cfg;
     cfg.segment_bytes = 1000;
