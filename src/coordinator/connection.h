@@ -43,6 +43,7 @@ public:
 private:
     boost::asio::awaitable<void> reader();
     boost::asio::awaitable<void> writer();
+    boost::asio::awaitable<void> handshake_deadline();
 
     struct pending {
         int64_t need;
