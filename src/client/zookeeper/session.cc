@@ -2,20 +2,12 @@
 
 #include "brook/common/logging.h"
 
-#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/connect.hpp>
-#include <boost/asio/detached.hpp>
-#include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/post.hpp>
-#include <boost/asio/read.hpp>
-#include <boost/asio/this_coro.hpp>
-#include <boost/asio/use_awaitable.hpp>
-#include <boost/asio/write.hpp>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <array>
+#include <limits>
 #include <random>
 
 namespace brook::client::zookeeper::detail {
@@ -23,9 +15,6 @@ namespace {
 
 namespace asio = boost::asio;
 namespace proto = protocol::zookeeper;
-using asio::ip::tcp;
-
-constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 
 bytes frame_of(const proto::request& req) {
     bytes out;
@@ -39,7 +28,7 @@ bytes frame_of(const proto::request& req) {
 } // namespace
 
 session::session(asio::io_context& io, client_options options)
-    : _io(io), _strand(asio::make_strand(io)), _options(std::move(options)), _log(get_logger("brook.client.zookeeper")),
+    : _strand(asio::make_strand(io)), _options(std::move(options)), _log(get_logger("brook.client.zookeeper")),
       _write_signal(_strand), _backoff(_strand) {
     auto spec = parse_connect_string(_options.connect_string);
     if (!spec) {

@@ -118,7 +118,6 @@ private:
     bool terminal() const noexcept;
     std::error_code rejection() const noexcept;
 
-    boost::asio::io_context& _io;
     strand_type _strand;
     client_options _options;
     std::error_code _init_error;

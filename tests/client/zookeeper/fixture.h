@@ -10,6 +10,7 @@
 #include <boost/asio/io_context.hpp>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <cstdlib>
@@ -52,6 +53,13 @@ public:
             }
             return false;
         });
+    }
+    /// Waits until `pred` holds for at least `n` items.
+    template<class Pred>
+    bool wait_for_count(Pred pred, size_t n, std::chrono::milliseconds timeout = 20s) {
+        std::unique_lock lock(_mutex);
+        return _cv.wait_for(
+            lock, timeout, [&] { return static_cast<size_t>(std::count_if(_items.begin(), _items.end(), pred)) >= n; });
     }
     std::vector<T> items() {
         std::lock_guard lock(_mutex);
