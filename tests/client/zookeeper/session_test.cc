@@ -92,6 +92,25 @@ TEST_P(sessions, ResumesAfterServerKill9AndReRegistersWatches) {
     EXPECT_FALSE(has(states.items(), session_state::expired));
 }
 
+TEST_P(sessions, PingsKeepAnIdleSessionAlive) {
+    auto& states = make_collector<session_state>();
+    client_options opts;
+    opts.session_timeout = 2000ms;
+    auto& zk = connect_watching(states, opts);
+    const auto id = zk.session_id();
+    ASSERT_TRUE(zk.create_ephemeral("/idle", {}).get());
+    // Idle for more than two session timeouts: only pings cross the wire, and nothing may change.
+    EXPECT_FALSE(states.wait_until([](session_state s) { return s != session_state::connected; },
+                                   zk.negotiated_timeout() * 5 / 2));
+    EXPECT_EQ(zk.state(), session_state::connected);
+    EXPECT_EQ(zk.session_id(), id);
+    auto& observer = connect();
+    auto st = observer.exists("/idle").get();
+    ASSERT_TRUE(st);
+    ASSERT_TRUE(st.value().has_value());
+    EXPECT_EQ(st.value()->ephemeral_owner, id);
+}
+
 TEST_P(sessions, ExpiresWhenNoServerAnswersForTheSessionTimeout) {
     auto& states = make_collector<session_state>();
     client_options opts;
