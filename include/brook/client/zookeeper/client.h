@@ -70,8 +70,8 @@ public:
     /// Completes when the session is first established (or at once if it is), or fails when the
     /// client reaches a terminal state first.
     operation<void> wait_connected();
-    /// Closes the session (the server deletes its ephemerals at once) and the connection. Pending
-    /// and later requests fail with errc::closed.
+    /// Closes the session (when connected, the server deletes its ephemerals at once) and the
+    /// connection. Pending and later requests fail with errc::closed.
     operation<void> close();
 
     /// Thread-safe snapshots of the session.
