@@ -149,7 +149,8 @@ result<void> persist_entries(detail::index_entries<Entry>& e, const std::filesys
     BOOST_OUTCOME_TRY(write_index_file(path, buf, first * entry_size, cut, prealloc ? max_bytes : 0, sync));
     std::lock_guard lock(e.mutex);
     if (e.generation == gen) {
-        e.unsynced = !sync;
+        // Only entries need an fsync: an entry-less file is all zeros and trimmed on close.
+        e.unsynced = !sync && (e.unsynced || count > 0 || cut);
         e.persisted = first + count;
         e.needs_cut = false;
         e.preallocated = e.preallocated || prealloc;
