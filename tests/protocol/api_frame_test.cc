@@ -43,6 +43,18 @@ TEST(ApiFrame, UnknownKeyAndVersionAreErrors) {
     EXPECT_EQ(decode_request(trailing).error(), decode_errc::trailing_bytes);
 }
 
+TEST(ApiFrame, DecodeErrorNamesTheField) {
+    // Metadata v1 announcing 5 topics but holding one truncated name.
+    bytes frame{0, 3, 0, 1, 0, 0, 0, 1, 0xff, 0xff, 0, 0, 0, 5, 0, 4, 'a'};
+    reader r(frame);
+    EXPECT_EQ(decode_request(r).error(), decode_errc::length_exceeds_input);
+    EXPECT_STREQ(r.error_field(), "metadata_request.topics");
+    bytes frame2{0, 3, 0, 1, 0, 0, 0, 1, 0xff, 0xff, 0, 0, 0, 1, 0, 4, 'a'};
+    reader r2(frame2);
+    EXPECT_EQ(decode_request(r2).error(), decode_errc::truncated);
+    EXPECT_STREQ(r2.error_field(), "metadata_request.metadata_request_topic.name");
+}
+
 TEST(ApiFrame, UnsupportedApiVersionsAnswerIsV0WithOnlyItsOwnRange) {
     // ApiVersions v4 from a future client: the header still decodes.
     bytes req{0, 18, 0, 4, 0, 0, 0, 9, 0, 1, 'c', 0};

@@ -123,13 +123,13 @@ TEST(Wire, UuidAndFloat) {
         u[i] = static_cast<uint8_t>(i);
     }
     auto b = encode([&u](writer& w) {
-        w.write_uuid(u);
         w.write_float64(0.5);
+        w.write_uuid(u);
     });
     ASSERT_EQ(b.size(), 24u);
     reader r(b);
-    EXPECT_EQ(r.read_uuid("u"), u);
     EXPECT_EQ(r.read_float64("f"), 0.5);
+    EXPECT_EQ(r.read_uuid("u"), u);
 }
 
 TEST(ErrorCodes, TableCoversKafka38) {

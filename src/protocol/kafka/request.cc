@@ -11,6 +11,10 @@ result<request_header> decode_request_header(bytes_view frame) {
 
 result<decoded_request> decode_request(bytes_view frame) {
     reader r(frame);
+    return decode_request(r);
+}
+
+result<decoded_request> decode_request(reader& r) {
     BOOST_OUTCOME_TRY(auto header, request_header::decode(r));
     const api_info* api = find_api(header.api_key);
     if (api == nullptr) {
@@ -21,6 +25,7 @@ result<decoded_request> decode_request(bytes_view frame) {
     }
     BOOST_OUTCOME_TRY(auto body, decode_request_body(header.api_key, header.api_version, r));
     if (r.remaining() != 0) {
+        r.fail(decode_errc::trailing_bytes, "request");
         return decode_errc::trailing_bytes;
     }
     return decoded_request{std::move(header), std::move(body)};

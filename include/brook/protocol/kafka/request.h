@@ -21,6 +21,10 @@ struct decoded_request {
 /// encode_unsupported_api_versions_response instead of closing the connection.
 result<decoded_request> decode_request(bytes_view frame);
 
+/// Same, reading the whole of `r`; on a decode error `r.error_field()` names the failing field
+/// (e.g. for a log line).
+result<decoded_request> decode_request(reader& r);
+
 /// Decodes only the header (e.g. to answer an unsupported ApiVersions request).
 result<request_header> decode_request_header(bytes_view frame);
 
