@@ -90,6 +90,17 @@ TEST(record_legacy, log_append_time_wrapper_timestamp_applies_to_inner_messages)
     }
 }
 
+TEST(record_legacy, wrapper_offset_that_overflows_inner_offsets_is_an_error) {
+    legacy_write_options w;
+    w.codec = compression_type::gzip;
+    auto set = write_message_set(sample(1), w).value();
+    set[0] = 0x80; // wrapper offset = INT64_MIN: INT64_MIN - 2 + i overflows
+    for (size_t i = 1; i < 8; ++i) {
+        set[i] = 0;
+    }
+    EXPECT_EQ(read_message_set(set).error(), record_errc::bad_legacy_message);
+}
+
 TEST(record_legacy, zstd_is_refused) {
     legacy_write_options w;
     w.codec = compression_type::zstd;

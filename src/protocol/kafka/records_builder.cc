@@ -86,7 +86,8 @@ record_batch_builder& record_batch_builder::last_offset_delta(int32_t v) noexcep
 
 record_batch_builder& record_batch_builder::append(const record_input& r) {
     owned_record o{r.timestamp, r.offset_delta.value_or(_next_delta), copy(r.key), copy(r.value), r.headers};
-    _next_delta = o.offset_delta + 1;
+    // Saturates: a record at offsetDelta INT32_MAX leaves no room for another; build() then fails.
+    _next_delta = o.offset_delta < std::numeric_limits<int32_t>::max() ? o.offset_delta + 1 : o.offset_delta;
     _approx_size += 24 + nullable_size(o.key) + nullable_size(o.value);
     for (const auto& h : o.headers) {
         _approx_size += 10 + h.key.size() + nullable_size(h.value);
@@ -126,7 +127,7 @@ bytes record_batch_builder::encode_payload(int64_t base_ts) const {
     bytes out;
     out.reserve(_approx_size);
     for (const auto& r : _records) {
-        const int64_t ts_delta = r.timestamp - base_ts;
+        const int64_t ts_delta = wrapping_sub(r.timestamp, base_ts);
         size_t body = 1 + varlong_size(ts_delta) + varlong_size(r.offset_delta) + nullable_size(r.key) +
                       nullable_size(r.value) + varlong_size(static_cast<int64_t>(r.headers.size()));
         for (const auto& h : r.headers) {

@@ -118,7 +118,12 @@ result<void> read_entries(bytes_view data, bool nested, read_state& st, std::vec
         for (size_t i = first; i < out.size(); ++i) {
             auto& inner = out[i];
             if (magic == 1) {
-                inner.offset = m.offset - last_inner + inner.offset;
+                int64_t absolute;
+                if (__builtin_sub_overflow(m.offset, last_inner, &absolute) ||
+                    __builtin_add_overflow(absolute, inner.offset, &absolute)) {
+                    return record_errc::bad_legacy_message;
+                }
+                inner.offset = absolute;
                 if (m.ts_type == timestamp_type::log_append_time) {
                     inner.timestamp = m.timestamp;
                     inner.ts_type = timestamp_type::log_append_time;
@@ -224,8 +229,8 @@ result<bytes> down_convert_to_message_set(bytes_view v2_data, int8_t magic, size
         const bool lat = h.ts_type() == timestamp_type::log_append_time;
         for (const auto& r : records) {
             legacy_message m;
-            m.offset = h.base_offset + r.offset_delta;
-            m.timestamp = magic == 0 ? -1 : (lat ? h.max_timestamp : h.base_timestamp + r.timestamp_delta);
+            m.offset = wrapping_add(h.base_offset, r.offset_delta);
+            m.timestamp = magic == 0 ? -1 : (lat ? h.max_timestamp : wrapping_add(h.base_timestamp, r.timestamp_delta));
             if (r.key) {
                 m.key = bytes(r.key->begin(), r.key->end());
             }

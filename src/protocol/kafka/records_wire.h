@@ -34,6 +34,16 @@ inline void store_be64(uint8_t* p, uint64_t v) noexcept {
     std::memcpy(p, &v, 8);
 }
 
+/// Two's-complement addition without undefined behaviour: offsets and timestamps from untrusted
+/// input may be anywhere in the int64 range.
+inline int64_t wrapping_add(int64_t a, int64_t b) noexcept {
+    return static_cast<int64_t>(static_cast<uint64_t>(a) + static_cast<uint64_t>(b));
+}
+
+inline int64_t wrapping_sub(int64_t a, int64_t b) noexcept {
+    return static_cast<int64_t>(static_cast<uint64_t>(a) - static_cast<uint64_t>(b));
+}
+
 /// Reads an unsigned LEB128 varint of at most `max_bytes` bytes from [*p, end). Advances *p on
 /// success. Returns nullopt when truncated or longer than allowed.
 inline std::optional<uint64_t> read_uvarint(const uint8_t** p, const uint8_t* end, int max_bytes) noexcept {

@@ -98,9 +98,12 @@ struct record_batch_header {
     bool has_delete_horizon() const noexcept { return (attributes & batch_attributes::delete_horizon) != 0; }
     /// Size of the whole batch in bytes, header included.
     size_t size_bytes() const noexcept { return static_cast<size_t>(batch_length) + record_batch_layout::log_overhead; }
-    int64_t last_offset() const noexcept { return base_offset + last_offset_delta; }
+    /// Wraps (rather than overflowing) for corrupt headers near the int64 limits.
+    int64_t last_offset() const noexcept {
+        return static_cast<int64_t>(static_cast<uint64_t>(base_offset) + static_cast<uint64_t>(last_offset_delta));
+    }
     /// Offset the next batch in the log would start at.
-    int64_t next_offset() const noexcept { return last_offset() + 1; }
+    int64_t next_offset() const noexcept { return static_cast<int64_t>(static_cast<uint64_t>(last_offset()) + 1U); }
 };
 
 /// Parses the header at the start of `data`. Checks: at least 61 bytes, magic == 2, and
