@@ -90,7 +90,7 @@ result<void> broker::start() {
     m.topics.emplace(node_id, m.cfg.get_int("num.partitions"),
                      static_cast<int16_t>(m.cfg.get_int("default.replication.factor")), m.metadata, m.partitions,
                      *m.logs);
-    m.context.emplace(broker_context{settings, m.metadata, m.partitions, *m.topics, m.waiting});
+    m.context.emplace(broker_context{settings, m.cfg, m.metadata, m.partitions, *m.topics, m.waiting});
     handlers::install(m.dispatch, *m.context);
 
     m.network = std::make_unique<network_server>(net, m.dispatch);

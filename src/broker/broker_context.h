@@ -5,6 +5,7 @@
 #include "broker/metadata_store.h"
 #include "broker/partition_manager.h"
 #include "broker/purgatory.h"
+#include "brook/common/config.h"
 
 #include <cstdint>
 
@@ -21,6 +22,8 @@ struct broker_settings {
 
 struct broker_context {
     broker_settings settings;
+    /// The broker's configuration as loaded (for DescribeConfigs and topic defaults).
+    const config_values& config;
     metadata_store& metadata;
     partition_manager& partitions;
     controller& topics;

@@ -11,6 +11,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <map>
 
 namespace brook::broker {
 namespace {
@@ -300,6 +301,37 @@ TEST_F(broker_test, create_then_delete_topic) {
     ASSERT_EQ(resp.responses.size(), 2u);
     EXPECT_EQ(resp.responses[0].error_code, 0);
     EXPECT_EQ(resp.responses[1].error_code, static_cast<int16_t>(error_code::unknown_topic_or_partition));
+}
+
+TEST_F(broker_test, describe_cluster_names_this_broker_as_controller) {
+    test::raw_client c(_port);
+    kafka::describe_cluster_request req;
+    auto resp = call<kafka::describe_cluster_response>(c, req, 1);
+    EXPECT_EQ(resp.error_code, 0);
+    EXPECT_EQ(resp.controller_id, 7);
+    ASSERT_EQ(resp.brokers.size(), 1u);
+    EXPECT_EQ(resp.brokers[0].port, _port);
+    EXPECT_EQ(resp.cluster_id.size(), 22u);
+}
+
+TEST_F(broker_test, describe_configs_reports_topic_defaults_and_overrides) {
+    test::raw_client c(_port);
+    kafka::create_topics_request create;
+    create.topics.push_back({"configured", 1, 1, {}, {{"retention.ms", std::string("1234"), {}}}, {}});
+    ASSERT_EQ(call<kafka::create_topics_response>(c, create, 4).topics.at(0).error_code, 0);
+    kafka::describe_configs_request req;
+    req.resources.push_back({2, "configured", std::nullopt, {}});
+    req.resources.push_back({2, "absent", std::nullopt, {}});
+    auto resp = call<kafka::describe_configs_response>(c, req, 3);
+    ASSERT_EQ(resp.results.size(), 2u);
+    EXPECT_EQ(resp.results[0].error_code, 0);
+    std::map<std::string, std::string> values;
+    for (const auto& e : resp.results[0].configs) {
+        values[e.name] = e.value.value_or("");
+    }
+    EXPECT_EQ(values["retention.ms"], "1234");
+    EXPECT_EQ(values["segment.bytes"], "1073741824");
+    EXPECT_EQ(resp.results[1].error_code, static_cast<int16_t>(error_code::unknown_topic_or_partition));
 }
 
 TEST_F(broker_test, unsupported_produce_version_closes_the_connection) {

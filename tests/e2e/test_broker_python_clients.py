@@ -101,6 +101,12 @@ def test_confluent_admin_create_and_delete(broker):
     with pytest.raises(Exception) as e:
         dup["admin-made"].result(30)
     assert "TOPIC_ALREADY_EXISTS" in str(e.value) or "already exists" in str(e.value)
+    from confluent_kafka.admin import ConfigResource
+    described = admin.describe_configs([ConfigResource("topic", "admin-made")])
+    configs = list(described.values())[0].result(30)
+    assert configs["max.message.bytes"].value == str(MAX_MESSAGE)
+    assert configs["cleanup.policy"].value == "delete"
+    assert int(configs["retention.ms"].value) == 7 * 24 * 3600 * 1000
     admin.delete_topics(["admin-made"])["admin-made"].result(30)
     md = admin.list_topics(timeout=30)
     assert "admin-made" not in md.topics

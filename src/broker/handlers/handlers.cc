@@ -16,7 +16,7 @@ namespace {
 // Versions below are those whose semantics the handlers implement; the codecs cover the whole
 // 3.8.0 range. Produce starts at 3 and Fetch at 4 (RecordBatch v2 only: no message-set
 // down-conversion yet); ListOffsets starts at 1 (v0's offset arrays are not served).
-constexpr std::array<api_entry, 7> table{{
+constexpr std::array<api_entry, 9> table{{
     {keys::produce, 3, 11, handle_produce},
     {keys::fetch, 4, 16, handle_fetch},
     {keys::list_offsets, 1, 8, handle_list_offsets},
@@ -24,6 +24,8 @@ constexpr std::array<api_entry, 7> table{{
     {keys::api_versions, 0, 3, handle_api_versions},
     {keys::create_topics, 0, 7, handle_create_topics},
     {keys::delete_topics, 0, 6, handle_delete_topics},
+    {32, 0, 4, handle_describe_configs},
+    {60, 0, 1, handle_describe_cluster},
 }};
 
 } // namespace

@@ -34,5 +34,7 @@ void handle_fetch(broker_context& ctx, request r, responder reply);
 void handle_list_offsets(broker_context& ctx, request r, responder reply);
 void handle_create_topics(broker_context& ctx, request r, responder reply);
 void handle_delete_topics(broker_context& ctx, request r, responder reply);
+void handle_describe_configs(broker_context& ctx, request r, responder reply);
+void handle_describe_cluster(broker_context& ctx, request r, responder reply);
 
 } // namespace brook::broker::handlers
