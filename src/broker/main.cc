@@ -3,6 +3,7 @@
 #include "brook/broker/config.h"
 #include "brook/common/logging.h"
 #include "brook/common/startup.h"
+#include "brook/common/stop_signals.h"
 
 #include <spdlog/spdlog.h>
 
@@ -30,23 +31,15 @@ int main(int argc, char** argv) {
         return started.exit_code;
     }
     auto logger = brook::get_logger("brook.broker");
-    // Block the stop signals before any thread starts, so that every thread inherits the mask and
-    // only the sigwait below sees them.
-    sigset_t stop_signals;
-    sigemptyset(&stop_signals);
-    sigaddset(&stop_signals, SIGTERM);
-    sigaddset(&stop_signals, SIGINT);
-    pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
-    std::signal(SIGPIPE, SIG_IGN);
+    // Before any thread starts, so that only the wait below sees the stop signals.
+    const sigset_t stop_signals = brook::block_stop_signals();
 
     brook::broker::broker server(*started.config);
     if (auto r = server.start(); !r) {
         logger->error("Broker failed to start: {}", r.error().message());
         return 1;
     }
-    int sig = 0;
-    sigwait(&stop_signals, &sig);
-    logger->info("Received {}; shutting down", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+    logger->info("Received {}; shutting down", brook::wait_for_stop_signal(stop_signals));
     server.stop();
     return 0;
 }

@@ -1,6 +1,7 @@
 // brook-coordinator: a ZooKeeper-compatible coordination service.
 #include "brook/common/logging.h"
 #include "brook/common/startup.h"
+#include "brook/common/stop_signals.h"
 #include "brook/coordinator/config.h"
 #include "brook/coordinator/server.h"
 
@@ -31,12 +32,8 @@ int main(int argc, char** argv) {
         return started.exit_code;
     }
     auto logger = brook::get_logger("brook.coordinator");
-    // Block the stop signals before any thread starts so only the waiter below receives them.
-    sigset_t stop_signals;
-    sigemptyset(&stop_signals);
-    sigaddset(&stop_signals, SIGTERM);
-    sigaddset(&stop_signals, SIGINT);
-    pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+    // Before any thread starts, so that only the waiter below receives the stop signals.
+    const sigset_t stop_signals = brook::block_stop_signals();
 
     brook::coordinator::coordinator_server server;
     auto port = server.start(brook::coordinator::options_from_config(*started.config));
@@ -46,10 +43,9 @@ int main(int argc, char** argv) {
     }
     std::atomic<bool> signalled{false};
     std::thread signal_waiter([&] {
-        int sig = 0;
-        sigwait(&stop_signals, &sig);
+        auto name = brook::wait_for_stop_signal(stop_signals);
         signalled = true;
-        logger->info("Received signal {}, shutting down", sig);
+        logger->info("Received {}; shutting down", name);
         server.stop();
     });
     server.wait();

@@ -20,7 +20,9 @@
 namespace brook::test {
 namespace {
 
-bool can_bind(uint16_t port) {
+// Runs `op` (bind or connect) on a fresh TCP socket aimed at 127.0.0.1:port; true if it succeeds.
+template<class Op>
+bool try_loopback(uint16_t port, Op op) {
     int fd = ::socket(AF_INET, SOCK_STREAM, 0);
     if (fd < 0) {
         return false;
@@ -29,9 +31,13 @@ bool can_bind(uint16_t port) {
     addr.sin_family = AF_INET;
     addr.sin_port = htons(port);
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    bool ok = ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+    bool ok = op(fd, reinterpret_cast<sockaddr*>(&addr), socklen_t{sizeof addr}) == 0;
     ::close(fd);
     return ok;
+}
+
+bool can_bind(uint16_t port) {
+    return try_loopback(port, ::bind);
 }
 
 } // namespace
@@ -50,17 +56,7 @@ uint16_t free_port() {
 }
 
 bool port_accepts(uint16_t port) {
-    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    if (fd < 0) {
-        return false;
-    }
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(port);
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
-    ::close(fd);
-    return ok;
+    return try_loopback(port, ::connect);
 }
 
 child_process::child_process(std::vector<std::string> argv, std::filesystem::path log_file,
