@@ -285,3 +285,26 @@ def test_acl_deny_and_allow(server, client):
     read_only = make_acl("world", "anyone", read=True)
     client.set_acls(p, [read_only, make_digest_acl("alice", "pw", all=True)])
     client.delete(p)
+
+
+def test_get_acl_needs_read_or_admin(server, client):
+    # ZooKeeper 3.8: getACL needs READ or ADMIN; with READ but not ADMIN the digest hashes are masked.
+    p = client.root + "/guarded"
+    client.add_auth("digest", "alice:pw")
+    owner = make_digest_acl("alice", "pw", all=True)
+    client.create(p, b"", acl=[owner, make_acl("world", "anyone", write=True)])
+    stranger = KazooClient(hosts=server.connect_string, timeout=10)
+    stranger.start(timeout=20)
+    try:
+        with pytest.raises(NoAuthError):
+            stranger.get_acls(p)
+        client.set_acls(p, [owner, make_acl("world", "anyone", read=True)])
+        acl, _ = stranger.get_acls(p)
+        assert acl[0].id.scheme == "digest" and acl[0].id.id == "alice:x"
+        client.set_acls(p, [owner, make_acl("world", "anyone", admin=True)])
+        acl, _ = stranger.get_acls(p)
+        assert acl[0].id.id == owner.id.id
+    finally:
+        stranger.stop()
+        stranger.close()
+    client.delete(p)

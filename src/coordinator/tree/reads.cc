@@ -99,9 +99,23 @@ outcome processor::read(client_context& ctx, const zk::request& req) {
         break;
     }
     case op_code::get_acl: {
+        // As ZooKeeper 3.8: READ or ADMIN is needed; without ADMIN the digest hashes are masked
+        // ("user:x"), so READ alone does not hand out the password hashes.
         error_code err = error_code::ok;
-        const znode* n = lookup(std::get<zk::get_acl_request>(req.body).path, 0, err);
-        res = n == nullptr ? read_result{err, {}} : ok_body(zk::get_acl_response{_tree.acl_of(*n), _tree.stat_of(*n)});
+        const znode* n = lookup(std::get<zk::get_acl_request>(req.body).path, zk::perms::read | zk::perms::admin, err);
+        if (n == nullptr) {
+            res = read_result{err, {}};
+            break;
+        }
+        auto acl = _tree.acl_of(*n);
+        if (!allowed(acl, ctx.auth, zk::perms::admin)) {
+            for (auto& a : acl) {
+                if (a.id.scheme == "digest") {
+                    a.id.id = a.id.id.substr(0, a.id.id.find(':')) + ":x";
+                }
+            }
+        }
+        res = ok_body(zk::get_acl_response{std::move(acl), _tree.stat_of(*n)});
         break;
     }
     case op_code::get_all_children_number: {

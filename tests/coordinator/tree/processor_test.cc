@@ -154,6 +154,42 @@ TEST_F(processor_test, digest_acl_denies_then_allows_after_addauth) {
     EXPECT_EQ(tree::digest_id("u:p").substr(0, 2), "u:");
 }
 
+TEST_F(processor_test, get_acl_needs_read_or_admin_and_masks_digests_without_admin) {
+    auto owner = session();
+    run(owner, zk::op_code::auth, zk::auth_packet{0, "digest", {'u', ':', 'p'}});
+    const std::string digest = tree::digest_id("u:p");
+    auto acl_of = [&](int32_t world_perms) {
+        return std::vector<zk::acl>{zk::acl{zk::perms::all, zk::acl_id{"digest", digest}},
+                                    zk::acl{world_perms, zk::acl_id{"world", "anyone"}}};
+    };
+    auto make = [&](const std::string& path, int32_t world_perms) {
+        return err(run(owner, zk::op_code::create, zk::create_request{path, {}, acl_of(world_perms), 0}));
+    };
+    ASSERT_EQ(make("/none", zk::perms::write), 0);
+    ASSERT_EQ(make("/r", zk::perms::read), 0);
+    ASSERT_EQ(make("/a", zk::perms::admin), 0);
+    auto other = session();
+    auto get = [&](tree::client_context& c, const std::string& path) {
+        return run(c, zk::op_code::get_acl, zk::get_acl_request{path});
+    };
+    EXPECT_EQ(err(get(other, "/none")), code(zk::error_code::no_auth));
+    EXPECT_EQ(err(get(other, "/missing")), code(zk::error_code::no_node));
+    // READ alone: the ACL with the digest hash masked.
+    auto r = get(other, "/r");
+    ASSERT_EQ(err(r), 0);
+    auto masked = zk::decode<zk::get_acl_response>(brook::bytes_view(r.body)).value();
+    ASSERT_EQ(masked.acl.size(), 2u);
+    EXPECT_EQ(masked.acl[0].id.id, "u:x");
+    // ADMIN: the ACL as stored.
+    auto a = get(other, "/a");
+    ASSERT_EQ(err(a), 0);
+    EXPECT_EQ(zk::decode<zk::get_acl_response>(brook::bytes_view(a.body)).value().acl[0].id.id, digest);
+    // The owner has every permission on all three.
+    auto o = get(owner, "/none");
+    ASSERT_EQ(err(o), 0);
+    EXPECT_EQ(zk::decode<zk::get_acl_response>(brook::bytes_view(o.body)).value().acl[0].id.id, digest);
+}
+
 TEST_F(processor_test, ip_acl) {
     auto c = session();
     auto made = run(c, zk::op_code::create,
