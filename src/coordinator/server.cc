@@ -41,7 +41,7 @@ server_options options_from_config(const config_values& cfg) {
     o.max_client_cnxns = cfg.get_int("maxClientCnxns");
     o.snap_count = cfg.get_int("snapCount");
     o.snap_retain_count = cfg.get_int("autopurge.snapRetainCount");
-    o.purge_interval_hours = cfg.get_int("autopurge.purgeInterval");
+    o.purge_interval = std::chrono::hours(std::max<int64_t>(0, cfg.get_int("autopurge.purgeInterval")));
     o.prealloc_bytes = cfg.get_long("preAllocSize") * 1024;
     o.force_sync = cfg.get_string("forceSync") == "yes";
     o.max_buffer = cfg.get_int("jute.maxbuffer");
@@ -125,8 +125,7 @@ result<uint16_t> coordinator_server::impl::start(server_options opts) {
             logger()->info("Snapshot written at zxid 0x{:x}", z);
         }
     };
-    tree::snapshot_settings ss{_opts.data_dir, _opts.data_log_dir, _opts.snap_retain_count,
-                               _opts.purge_interval_hours > 0};
+    tree::snapshot_settings ss{_opts.data_dir, _opts.data_log_dir, _opts.snap_retain_count};
     _commit = std::make_unique<tree::group_commit>(*_log, ss, cb);
     std::mt19937 rng(std::random_device{}());
     _snapshot_at = _opts.snap_count / 2 + static_cast<int64_t>(rng() % static_cast<uint32_t>(_opts.snap_count / 2 + 1));
@@ -155,6 +154,9 @@ result<uint16_t> coordinator_server::impl::start(server_options opts) {
     _stats.started = std::chrono::steady_clock::now();
     asio::co_spawn(_io, accept_loop(), asio::detached);
     asio::co_spawn(_io, tick_loop(), asio::detached);
+    if (_opts.purge_interval.count() > 0) {
+        asio::co_spawn(_io, purge_loop(), asio::detached);
+    }
     _running = true;
     _thread = std::thread([this] {
         _io.run();
@@ -220,6 +222,20 @@ awaitable<void> coordinator_server::impl::accept_loop() {
         ++count;
         _connections.emplace(c->id(), c);
         c->start();
+    }
+}
+
+awaitable<void> coordinator_server::impl::purge_loop() {
+    // As ZooKeeper's PurgeTxnLog task: the first purge one interval after start, then every
+    // interval; the log thread runs it between batches.
+    asio::steady_timer timer(_io);
+    for (;;) {
+        timer.expires_after(_opts.purge_interval);
+        auto [ec] = co_await timer.async_wait(as_tuple);
+        if (ec) {
+            co_return;
+        }
+        _commit->submit_purge();
     }
 }
 

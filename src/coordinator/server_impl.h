@@ -60,6 +60,7 @@ private:
     result<void> recover();
     boost::asio::awaitable<void> accept_loop();
     boost::asio::awaitable<void> tick_loop();
+    boost::asio::awaitable<void> purge_loop();
     void dispatch(tree::outcome& o, const std::shared_ptr<connection>& origin);
     void deliver_events(std::vector<tree::watch_event>& events, int64_t need);
     void on_durable(int64_t zxid);

@@ -5,6 +5,7 @@
 #include "brook/common/config.h"
 #include "brook/common/result.h"
 
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <memory>
@@ -27,8 +28,9 @@ struct server_options {
     int32_t max_client_cnxns = 60;
     int32_t snap_count = 100000;
     int32_t snap_retain_count = 3;
-    /// Hours between purges; 0 = never purge.
-    int32_t purge_interval_hours = 0;
+    /// Time between purges (zoo.cfg `autopurge.purgeInterval`, in hours); 0 = never purge. A purge
+    /// keeps the newest `snap_retain_count` snapshots and the log files they need.
+    std::chrono::milliseconds purge_interval{0};
     int64_t prealloc_bytes = 64LL << 20;
     bool force_sync = true;
     int32_t max_buffer = 1048575;

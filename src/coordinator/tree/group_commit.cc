@@ -19,7 +19,7 @@ void group_commit::submit(int64_t zxid, bytes payload) {
             return;
         }
         wake = _queue.empty();
-        _queue.push_back(item{zxid, std::move(payload), false});
+        _queue.push_back(item{zxid, std::move(payload), kind::txn});
     }
     if (wake) {
         _cv.notify_one();
@@ -27,12 +27,20 @@ void group_commit::submit(int64_t zxid, bytes payload) {
 }
 
 void group_commit::submit_snapshot(int64_t zxid, bytes image) {
+    enqueue(item{zxid, std::move(image), kind::snapshot});
+}
+
+void group_commit::submit_purge() {
+    enqueue(item{0, {}, kind::purge});
+}
+
+void group_commit::enqueue(item it) {
     {
         std::lock_guard lock(_mutex);
         if (_stopping) {
             return;
         }
-        _queue.push_back(item{zxid, std::move(image), true});
+        _queue.push_back(std::move(it));
     }
     _cv.notify_one();
 }
@@ -65,7 +73,7 @@ bool group_commit::write_batch(std::vector<item>& batch) {
         return true;
     };
     for (auto& it : batch) {
-        if (!it.snapshot) {
+        if (it.what == kind::txn) {
             if (auto r = _log.append(it.zxid, it.payload); !r) {
                 _failed = true;
                 _cb.failed(r.error());
@@ -77,13 +85,15 @@ bool group_commit::write_batch(std::vector<item>& batch) {
         if (!flush()) {
             return false;
         }
+        if (it.what == kind::purge) {
+            purge(_snaps.snap_dir, _snaps.log_dir, _snaps.retain);
+            continue;
+        }
         std::error_code ec;
         if (auto r = _log.roll(); !r) {
             ec = r.error();
         } else if (auto w = write_snapshot(_snaps.snap_dir, it.zxid, it.payload); !w) {
             ec = w.error();
-        } else if (_snaps.purge) {
-            purge(_snaps.snap_dir, _snaps.log_dir, _snaps.retain);
         }
         if (_cb.snapshot_done) {
             _cb.snapshot_done(it.zxid, ec);

@@ -3,7 +3,8 @@
 // durable with one fsync, then reports the highest durable zxid. While it fsyncs, new txns queue up
 // and go out together in the next round, so the fsync rate, not the request rate, bounds latency.
 // Snapshots ride in the same queue: when one is reached, everything before it is synced, the log is
-// rolled (the next txn opens log.<zxid+1>) and the image is written and old files purged.
+// rolled (the next txn opens log.<zxid+1>) and the image is written. Purges ride there too, so a
+// purge never races a log roll or a snapshot write; the server requests one every purgeInterval.
 // Thread: submit()/submit_snapshot() from any thread; callbacks run on the commit thread.
 #include "brook/common/bytes.h"
 #include "coordinator/tree/txn_log.h"
@@ -32,8 +33,8 @@ struct group_commit_callbacks {
 struct snapshot_settings {
     std::filesystem::path snap_dir;
     std::filesystem::path log_dir;
+    /// Snapshots (and the log files they need) a purge keeps.
     int retain = 3;
-    bool purge = false;
 };
 
 class group_commit {
@@ -47,17 +48,22 @@ public:
 
     void submit(int64_t zxid, bytes payload);
     void submit_snapshot(int64_t zxid, bytes image);
+    /// Removes all but the newest `retain` snapshots and the log files older than they need, after
+    /// everything submitted before it is written.
+    void submit_purge();
     /// Drains and joins; further submits are ignored.
     void stop();
 
     uint64_t fsync_count() const noexcept { return _fsyncs.load(); }
 
 private:
+    enum class kind : uint8_t { txn, snapshot, purge };
     struct item {
         int64_t zxid;
         bytes payload;
-        bool snapshot;
+        kind what;
     };
+    void enqueue(item it);
     void run();
     bool write_batch(std::vector<item>& batch);
 

@@ -1,3 +1,4 @@
+#include "coordinator/tree/group_commit.h"
 #include "coordinator/tree/snapshot.h"
 #include "coordinator/tree/txn_log.h"
 
@@ -120,4 +121,42 @@ TEST(snapshot, restore_plus_purge) {
     EXPECT_NE(q.sessions().find(ctx.session), nullptr);
     tree::purge(d.path, d.path, 3);
     EXPECT_EQ(tree::list_snapshots(d.path).size(), 3u);
+}
+
+TEST(group_commit, snapshots_are_only_purged_on_request) {
+    temp_dir d;
+    {
+        tree::txn_log log(d.path, 64 << 10, false);
+        tree::group_commit gc(log, tree::snapshot_settings{d.path, d.path, 3},
+                              tree::group_commit_callbacks{
+                                  [](int64_t) {},
+                                  [](std::error_code) {},
+                                  {},
+                              });
+        for (int64_t z = 1; z <= 6; ++z) {
+            gc.submit(z, txn_bytes(z));
+            gc.submit_snapshot(z, brook::bytes{1, 2, 3});
+        }
+        gc.stop();
+    }
+    EXPECT_EQ(tree::list_snapshots(d.path).size(), 6u);
+    {
+        tree::txn_log log(d.path, 64 << 10, false);
+        tree::group_commit gc(log, tree::snapshot_settings{d.path, d.path, 3},
+                              tree::group_commit_callbacks{
+                                  [](int64_t) {},
+                                  [](std::error_code) {},
+                                  {},
+                              });
+        gc.submit(7, txn_bytes(7));
+        gc.submit_purge();
+        gc.stop();
+    }
+    auto snaps = tree::list_snapshots(d.path);
+    ASSERT_EQ(snaps.size(), 3u);
+    EXPECT_EQ(snaps.front().first, 4);
+    // The txns above the oldest kept snapshot are still recoverable.
+    auto zx = recover(d.path, 4);
+    ASSERT_FALSE(zx.empty());
+    EXPECT_EQ(zx.back(), 7);
 }
