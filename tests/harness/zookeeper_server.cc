@@ -94,6 +94,10 @@ zookeeper_server::zookeeper_server(zookeeper_flavor flavor, int tick_ms, std::ma
         {"4lw.commands.whitelist", "*"},
         {"maxClientCnxns", "0"},
     };
+    if (flavor == zookeeper_flavor::apache) {
+        // TTL nodes (CreateTTL) are off by default in ZooKeeper 3.8; brook-coordinator always has them.
+        cfg["extendedTypesEnabled"] = "true";
+    }
     for (auto& [k, v] : extra) {
         cfg[k] = v;
     }

@@ -78,12 +78,29 @@ operation<multi_result> client::multi(std::vector<multi_op> ops) {
     return detail::ops::multi(_session, std::move(ops));
 }
 
+operation<std::vector<read_result>> client::multi_read(std::vector<multi_read_op> ops) {
+    return detail::ops::multi_read(_session, std::move(ops));
+}
+
 operation<std::string> client::sync(std::string path) {
     return detail::ops::sync(_session, std::move(path));
 }
 
 operation<acl_and_stat> client::get_acl(std::string path) {
     return detail::ops::get_acl(_session, std::move(path));
+}
+
+operation<created_node> client::create_ttl(std::string path, bytes data, create_mode mode,
+                                           std::chrono::milliseconds ttl, std::vector<acl> acl) {
+    return detail::ops::create_ttl(_session, std::move(path), std::move(data), mode, ttl, std::move(acl));
+}
+
+operation<std::vector<std::string>> client::get_ephemerals(std::string prefix) {
+    return detail::ops::get_ephemerals(_session, std::move(prefix));
+}
+
+operation<int32_t> client::get_all_children_number(std::string path) {
+    return detail::ops::get_all_children_number(_session, std::move(path));
 }
 
 operation<stat> client::set_acl(std::string path, std::vector<acl> acl, int32_t version) {

@@ -79,6 +79,57 @@ operation<created_node> create2(session_ptr s, std::string path, bytes data, cre
                                  });
 }
 
+operation<created_node> create_ttl(session_ptr s, std::string path, bytes data, create_mode mode,
+                                   std::chrono::milliseconds ttl, std::vector<acl> acl) {
+    auto sp = s->server_path(path, proto::is_sequential(mode));
+    if (!sp) {
+        return failed<created_node>(std::move(s), sp.error());
+    }
+    // The reply is a Create2Response (path and stat).
+    proto::create_ttl_request req{std::move(sp.value()), std::move(data), std::move(acl), static_cast<int32_t>(mode),
+                                  static_cast<int64_t>(ttl.count())};
+    return request<created_node>(std::move(s), proto::op_code::create_ttl, std::move(req),
+                                 [](session& ss, const reply& rep) -> result<created_node> {
+                                     BOOST_OUTCOME_TRY(auto r, body_of<proto::create2_response>(rep));
+                                     return created_node{ss.client_path(r.path), r.stat};
+                                 });
+}
+
+operation<std::vector<std::string>> get_ephemerals(session_ptr s, std::string prefix) {
+    auto sp = s->server_path(prefix);
+    if (!sp) {
+        return failed<std::vector<std::string>>(std::move(s), sp.error());
+    }
+    return request<std::vector<std::string>>(
+        std::move(s), proto::op_code::get_ephemerals, proto::get_ephemerals_request{std::move(sp.value())},
+        [](session& ss, const reply& rep) -> result<std::vector<std::string>> {
+            BOOST_OUTCOME_TRY(auto r, body_of<proto::get_ephemerals_response>(rep));
+            std::vector<std::string> out;
+            out.reserve(r.ephemerals.size());
+            for (const auto& p : r.ephemerals) {
+                // With a chroot "/c", the server's prefix match also returns "/cx/..." nodes: those
+                // are outside the chroot and are dropped.
+                if (ss.in_chroot(p)) {
+                    out.push_back(ss.client_path(p));
+                }
+            }
+            return out;
+        });
+}
+
+operation<int32_t> get_all_children_number(session_ptr s, std::string path) {
+    auto sp = s->server_path(path);
+    if (!sp) {
+        return failed<int32_t>(std::move(s), sp.error());
+    }
+    return request<int32_t>(std::move(s), proto::op_code::get_all_children_number,
+                            proto::get_all_children_number_request{std::move(sp.value())},
+                            [](session&, const reply& rep) -> result<int32_t> {
+                                BOOST_OUTCOME_TRY(auto r, body_of<proto::get_all_children_number_response>(rep));
+                                return r.total_number;
+                            });
+}
+
 operation<void> remove(session_ptr s, std::string path, int32_t version) {
     auto sp = s->server_path(path);
     if (!sp) {

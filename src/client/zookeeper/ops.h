@@ -14,6 +14,10 @@ using session_ptr = std::shared_ptr<session>;
 namespace ops {
 operation<std::string> create(session_ptr s, std::string path, bytes data, create_mode mode, std::vector<acl> acl);
 operation<created_node> create2(session_ptr s, std::string path, bytes data, create_mode mode, std::vector<acl> acl);
+operation<created_node> create_ttl(session_ptr s, std::string path, bytes data, create_mode mode,
+                                   std::chrono::milliseconds ttl, std::vector<acl> acl);
+operation<std::vector<std::string>> get_ephemerals(session_ptr s, std::string prefix);
+operation<int32_t> get_all_children_number(session_ptr s, std::string path);
 operation<void> remove(session_ptr s, std::string path, int32_t version);
 operation<std::optional<stat>> exists(session_ptr s, std::string path, watcher w);
 operation<node_data> get_data(session_ptr s, std::string path, watcher w);
@@ -22,6 +26,7 @@ operation<std::vector<std::string>> get_children(session_ptr s, std::string path
 operation<children_and_stat> get_children2(session_ptr s, std::string path, watcher w);
 operation<void> add_watch(session_ptr s, std::string path, add_watch_mode mode, watcher w);
 operation<multi_result> multi(session_ptr s, std::vector<multi_op> ops);
+operation<std::vector<read_result>> multi_read(session_ptr s, std::vector<multi_read_op> ops);
 operation<std::string> sync(session_ptr s, std::string path);
 operation<acl_and_stat> get_acl(session_ptr s, std::string path);
 operation<stat> set_acl(session_ptr s, std::string path, std::vector<acl> acl, int32_t version);

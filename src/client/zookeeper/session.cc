@@ -110,6 +110,10 @@ std::string session::client_path(std::string_view server_path) const {
     return p ? std::move(*p) : std::string(server_path);
 }
 
+bool session::in_chroot(std::string_view server_path) const {
+    return to_client_path(_spec.chroot, server_path).has_value();
+}
+
 void session::submit(proto::op_code type, proto::request_body body, reply_handler handler) {
     asio::post(_strand,
                [self = shared_from_this(), type, body = std::move(body), handler = std::move(handler)]() mutable {

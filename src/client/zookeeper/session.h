@@ -72,6 +72,8 @@ public:
     /// Client path -> server path; invalid_path (or the connect-string error) if it cannot be sent.
     result<std::string> server_path(std::string_view path, bool sequential = false) const;
     std::string client_path(std::string_view server_path) const;
+    /// Whether a server path lies inside the chroot (always true without one).
+    bool in_chroot(std::string_view server_path) const;
     strand_type& strand() noexcept { return _strand; }
 
     // ---- any thread ----

@@ -88,6 +88,12 @@ public:
     /// create2: like create, also returns the new node's stat.
     operation<created_node> create2(std::string path, bytes data, create_mode mode = create_mode::persistent,
                                     std::vector<acl> acl = open_acl_unsafe());
+    /// CreateTTL: a persistent node (`mode` persistent_with_ttl or persistent_sequential_with_ttl)
+    /// that the server deletes once it has had no children and no change for `ttl`. Returns the
+    /// path and stat like create2. Apache ZooKeeper accepts it only with extendedTypesEnabled=true
+    /// (otherwise unimplemented); a mode without TTL or a ttl out of range fails with bad_arguments.
+    operation<created_node> create_ttl(std::string path, bytes data, create_mode mode, std::chrono::milliseconds ttl,
+                                       std::vector<acl> acl = open_acl_unsafe());
     /// delete (a keyword in C++): fails with bad_version unless `version` matches or is any_version.
     operation<void> remove(std::string path, int32_t version = any_version);
     /// exists: the stat, or nullopt if there is no such node. With a watcher, it fires when the
@@ -105,9 +111,17 @@ public:
     /// multi: all operations commit or none. Fails only if the request itself failed (connection
     /// loss, ...); an aborted transaction is a multi_result with committed == false.
     operation<multi_result> multi(std::vector<multi_op> ops);
+    /// multiRead: several reads in one request and one consistent view; one result per read, in
+    /// order, each with its own error. Fails only if the request itself failed.
+    operation<std::vector<read_result>> multi_read(std::vector<multi_read_op> ops);
     /// sync: completes once the server this client talks to has caught up with the leader.
     operation<std::string> sync(std::string path);
     operation<acl_and_stat> get_acl(std::string path);
+    /// getEphemerals: this session's ephemeral nodes whose path starts with `prefix` (a string
+    /// prefix: "/a/b" also matches "/a/bc"), in no particular order.
+    operation<std::vector<std::string>> get_ephemerals(std::string prefix = "/");
+    /// getAllChildrenNumber: the number of nodes below `path` at any depth (not counting itself).
+    operation<int32_t> get_all_children_number(std::string path);
     operation<stat> set_acl(std::string path, std::vector<acl> acl, int32_t version = any_version);
     /// addauth (e.g. "digest", "user:password"); remembered and re-sent after every reconnect.
     /// Bad credentials end the session (state auth_failed).

@@ -117,6 +117,28 @@ struct check {
 
 using multi_op = std::variant<op::create, op::remove, op::set_data, op::check>;
 
+/// Operations of a multiRead: reads answered together, each on its own (no watches are set).
+namespace read_op {
+struct get_data {
+    std::string path;
+};
+struct get_children {
+    std::string path;
+};
+} // namespace read_op
+
+using multi_read_op = std::variant<read_op::get_data, read_op::get_children>;
+
+/// The outcome of one read of a multiRead: `error` is that read's own code (no_node, no_auth, ...).
+struct read_result {
+    std::error_code error;
+    /// get_data: the data and the stat.
+    bytes data;
+    zookeeper::stat stat;
+    /// get_children: the children's names.
+    std::vector<std::string> children;
+};
+
 /// The outcome of one operation of a multi. `error` is success when the transaction committed; when
 /// it aborted, the failing operation carries its own code, those before it success and those after
 /// it runtime_inconsistency (as the server reports them).
