@@ -36,9 +36,12 @@ TEST(Wire, VarintsUseZigZag) {
         int32_t v;
         bytes wire;
     };
-    for (const auto& [v, wire] : {tc{0, {0}}, tc{-1, {1}}, tc{1, {2}}, tc{-64, {0x7f}}, tc{64, {0x80, 0x01}},
-                                  tc{std::numeric_limits<int32_t>::max(), {0xfe, 0xff, 0xff, 0xff, 0x0f}},
-                                  tc{std::numeric_limits<int32_t>::min(), {0xff, 0xff, 0xff, 0xff, 0x0f}}}) {
+    for (const auto& c : {tc{0, {0}}, tc{-1, {1}}, tc{1, {2}}, tc{-64, {0x7f}}, tc{64, {0x80, 0x01}},
+                          tc{std::numeric_limits<int32_t>::max(), {0xfe, 0xff, 0xff, 0xff, 0x0f}},
+                          tc{std::numeric_limits<int32_t>::min(), {0xff, 0xff, 0xff, 0xff, 0x0f}}}) {
+        // Named copies: clang 14 cannot capture structured bindings in a lambda.
+        const int32_t v = c.v;
+        const bytes& wire = c.wire;
         EXPECT_EQ(encode([v](writer& w) { w.write_varint(v); }), wire);
         EXPECT_EQ(varint_size(v), wire.size());
         reader r(wire);
