@@ -34,3 +34,11 @@ release_build() {
   if [ "${CI:-}" = true ]; then werror=ON; fi
   configure_build "$build_dir" -DCMAKE_BUILD_TYPE=Release -DBROOK_WERROR=$werror
 }
+
+# sanitizer_build DIR: clang with ASan+UBSan and libFuzzer instrumentation, Asio-free libraries only.
+# One build serves the sanitizer unit tests and the fuzz targets (-O1 without debug info: quick to
+# compile, still fast enough to fuzz).
+sanitizer_build() {
+  CC=clang CXX=clang++ configure_build "$1" -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_FLAGS_RELEASE=-O1 \
+    -DCMAKE_C_FLAGS_RELEASE=-O1 -DBROOK_WERROR=ON -DBROOK_FUZZ=ON -DBROOK_ASIO_FREE_ONLY=ON -DBROOK_BENCH=OFF
+}
