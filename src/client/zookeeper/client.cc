@@ -74,6 +74,14 @@ operation<void> client::add_watch(std::string path, add_watch_mode mode, watcher
     return detail::ops::add_watch(_session, std::move(path), mode, std::move(w));
 }
 
+operation<void> client::remove_watches(std::string path, watcher_type type) {
+    return detail::ops::remove_watches(_session, std::move(path), type);
+}
+
+operation<void> client::check_watches(std::string path, watcher_type type) {
+    return detail::ops::check_watches(_session, std::move(path), type);
+}
+
 operation<multi_result> client::multi(std::vector<multi_op> ops) {
     return detail::ops::multi(_session, std::move(ops));
 }

@@ -244,6 +244,40 @@ operation<void> add_watch(session_ptr s, std::string path, add_watch_mode mode, 
                          });
 }
 
+operation<void> remove_watches(session_ptr s, std::string path, watcher_type type) {
+    auto sp = s->server_path(path);
+    if (!sp) {
+        return failed<void>(std::move(s), sp.error());
+    }
+    auto server = sp.value();
+    return request<void>(std::move(s), proto::op_code::remove_watches,
+                         proto::remove_watches_request{server, static_cast<int32_t>(type)},
+                         [server, type](session& ss, const reply& rep) -> result<void> {
+                             if (rep.header.err != 0) {
+                                 return from_wire(rep.header.err);
+                             }
+                             // Forgotten only once the server has dropped them, so a failed
+                             // request leaves both sides as they were.
+                             ss.watches().remove(server, type);
+                             return success();
+                         });
+}
+
+operation<void> check_watches(session_ptr s, std::string path, watcher_type type) {
+    auto sp = s->server_path(path);
+    if (!sp) {
+        return failed<void>(std::move(s), sp.error());
+    }
+    return request<void>(std::move(s), proto::op_code::check_watches,
+                         proto::check_watches_request{std::move(sp.value()), static_cast<int32_t>(type)},
+                         [](session&, const reply& rep) -> result<void> {
+                             if (rep.header.err != 0) {
+                                 return from_wire(rep.header.err);
+                             }
+                             return success();
+                         });
+}
+
 operation<std::string> sync(session_ptr s, std::string path) {
     auto sp = s->server_path(path);
     if (!sp) {

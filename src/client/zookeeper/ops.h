@@ -25,6 +25,8 @@ operation<stat> set_data(session_ptr s, std::string path, bytes data, int32_t ve
 operation<std::vector<std::string>> get_children(session_ptr s, std::string path, watcher w);
 operation<children_and_stat> get_children2(session_ptr s, std::string path, watcher w);
 operation<void> add_watch(session_ptr s, std::string path, add_watch_mode mode, watcher w);
+operation<void> remove_watches(session_ptr s, std::string path, watcher_type type);
+operation<void> check_watches(session_ptr s, std::string path, watcher_type type);
 operation<multi_result> multi(session_ptr s, std::vector<multi_op> ops);
 operation<std::vector<read_result>> multi_read(session_ptr s, std::vector<multi_read_op> ops);
 operation<std::string> sync(session_ptr s, std::string path);

@@ -91,6 +91,17 @@ std::vector<watcher> watch_manager::collect(event_type type, const std::string& 
     return out;
 }
 
+void watch_manager::remove(const std::string& server_path, protocol::zookeeper::watcher_type type) {
+    using protocol::zookeeper::watcher_type;
+    if (type != watcher_type::children) {
+        _data.erase(server_path);
+        _exist.erase(server_path);
+    }
+    if (type != watcher_type::data) {
+        _child.erase(server_path);
+    }
+}
+
 protocol::zookeeper::set_watches2 watch_manager::snapshot(int64_t relative_zxid) const {
     protocol::zookeeper::set_watches2 sw;
     sw.relative_zxid = relative_zxid;

@@ -28,6 +28,10 @@ public:
     /// in registration order per kind (data, exist, child, persistent, recursive).
     std::vector<watcher> collect(event_type type, const std::string& server_path);
 
+    /// Drops the one-shot watches of `server_path` that removeWatches of `type` removes (children:
+    /// child; data: data and exist; any: all three), without calling them.
+    void remove(const std::string& server_path, protocol::zookeeper::watcher_type type);
+
     /// The registered paths, for SetWatches / SetWatches2 after a reconnect.
     protocol::zookeeper::set_watches2 snapshot(int64_t relative_zxid) const;
     bool has_persistent() const noexcept { return !_persistent.empty() || !_recursive.empty(); }

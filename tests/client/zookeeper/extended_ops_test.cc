@@ -1,5 +1,5 @@
-// CreateTTL, getEphemerals, getAllChildrenNumber and multiRead against both servers (Apache ZooKeeper 3.8 with
-// extendedTypesEnabled=true, and brook-coordinator).
+// CreateTTL, getEphemerals, getAllChildrenNumber, multiRead and removeWatches/checkWatches against both servers (Apache
+// ZooKeeper 3.8 with extendedTypesEnabled=true, and brook-coordinator).
 #include "client/zookeeper/fixture.h"
 
 #include <algorithm>
@@ -120,6 +120,39 @@ TEST_P(extended_ops, MultiReadAnswersEachReadOnItsOwn) {
     auto bad = zk.multi_read({read_op::get_data{"no-slash"}}).get();
     ASSERT_FALSE(bad);
     EXPECT_EQ(bad.error(), errc::invalid_path);
+}
+
+TEST_P(extended_ops, RemoveAndCheckWatches) {
+    auto& zk = connect();
+    auto& events = make_collector<watch_event>();
+    auto on = [&events](const watch_event& e) { events.push(e); };
+    ASSERT_TRUE(zk.create("/w", {}).get());
+    ASSERT_TRUE(zk.get_data("/w", on).get());
+    ASSERT_TRUE(zk.get_children("/w", on).get());
+    EXPECT_TRUE(zk.check_watches("/w", watcher_type::data).get());
+    EXPECT_TRUE(zk.check_watches("/w", watcher_type::children).get());
+    EXPECT_EQ(zk.check_watches("/other", watcher_type::any).get().error(), error_code::no_watcher);
+
+    ASSERT_TRUE(zk.remove_watches("/w", watcher_type::data).get());
+    EXPECT_EQ(zk.check_watches("/w", watcher_type::data).get().error(), error_code::no_watcher);
+    EXPECT_TRUE(zk.check_watches("/w", watcher_type::children).get());
+    EXPECT_EQ(zk.remove_watches("/w", watcher_type::data).get().error(), error_code::no_watcher);
+    // Only the child watch is left: events precede the reply that reflects them, so both are
+    // in (or not) once create() has answered.
+    ASSERT_TRUE(zk.set_data("/w", to_bytes("x")).get());
+    ASSERT_TRUE(zk.create("/w/c", {}).get());
+    auto got = events.wait_for(1);
+    ASSERT_EQ(got.size(), 1u);
+    EXPECT_EQ(got[0].type, event_type::node_children_changed);
+
+    ASSERT_TRUE(zk.get_data("/w", on).get());
+    ASSERT_TRUE(zk.get_children("/w", on).get());
+    ASSERT_TRUE(zk.remove_watches("/w", watcher_type::any).get());
+    EXPECT_EQ(zk.check_watches("/w", watcher_type::any).get().error(), error_code::no_watcher);
+    ASSERT_TRUE(zk.set_data("/w", to_bytes("y")).get());
+    ASSERT_TRUE(zk.create("/w/d", {}).get());
+    ASSERT_TRUE(zk.sync("/w").get());
+    EXPECT_EQ(events.items().size(), 1u);
 }
 
 INSTANTIATE_TEST_SUITE_P(servers, extended_ops, ::testing::Values(zookeeper_flavor::apache, zookeeper_flavor::brook),

@@ -18,6 +18,32 @@ void fire(watch_manager& m, event_type t, const std::string& path) {
     }
 }
 
+TEST(watch_manager, RemoveDropsOneShotWatchesByType) {
+    watch_manager m;
+    recorder r;
+    m.add(watch_kind::data, "/a", r.make("data"));
+    m.add(watch_kind::exist, "/a", r.make("exist"));
+    m.add(watch_kind::child, "/a", r.make("child"));
+    m.add(watch_kind::persistent, "/a", r.make("persistent"));
+    m.remove("/a", protocol::zookeeper::watcher_type::data);
+    fire(m, event_type::node_deleted, "/a");
+    EXPECT_EQ(r.calls, (std::vector<std::string>{"child", "persistent"}));
+
+    r.calls.clear();
+    m.add(watch_kind::data, "/b", r.make("data"));
+    m.add(watch_kind::child, "/b", r.make("child"));
+    m.remove("/b", protocol::zookeeper::watcher_type::children);
+    fire(m, event_type::node_deleted, "/b");
+    EXPECT_EQ(r.calls, (std::vector<std::string>{"data"}));
+
+    r.calls.clear();
+    m.add(watch_kind::data, "/c", r.make("data"));
+    m.add(watch_kind::child, "/c", r.make("child"));
+    m.remove("/c", protocol::zookeeper::watcher_type::any);
+    fire(m, event_type::node_deleted, "/c");
+    EXPECT_TRUE(r.calls.empty());
+}
+
 TEST(watch_manager, OneShotWatchesFireOnceByEventType) {
     watch_manager m;
     recorder r;

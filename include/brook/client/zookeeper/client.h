@@ -108,6 +108,14 @@ public:
     /// addWatch: a watch that stays until the session ends. persistent fires for every change of
     /// the node and its children list; persistent_recursive for every node-level change at or below it.
     operation<void> add_watch(std::string path, add_watch_mode mode, watcher w);
+    /// removeWatches: removes this session's one-shot watches on `path` of `type` (children: child
+    /// watches; data: data and exist watches; any: all three) from the server and from the client;
+    /// the removed watchers are dropped without being called. Fails with no_watcher if the server
+    /// has none. Persistent watches are not removed by the client (not supported yet).
+    operation<void> remove_watches(std::string path, watcher_type type = watcher_type::any);
+    /// checkWatches: succeeds if the server holds a watch of `type` on `path` for this session,
+    /// fails with no_watcher otherwise; nothing is removed.
+    operation<void> check_watches(std::string path, watcher_type type = watcher_type::any);
     /// multi: all operations commit or none. Fails only if the request itself failed (connection
     /// loss, ...); an aborted transaction is a multi_result with committed == false.
     operation<multi_result> multi(std::vector<multi_op> ops);

@@ -23,6 +23,7 @@ using protocol::zookeeper::add_watch_mode;
 using protocol::zookeeper::create_mode;
 using protocol::zookeeper::event_type;
 using protocol::zookeeper::stat;
+using protocol::zookeeper::watcher_type;
 namespace perms = protocol::zookeeper::perms;
 
 /// Version argument that matches any version (delete, set_data, set_acl, check).
