@@ -4,8 +4,10 @@
 #include "broker/handlers/handlers.h"
 #include "broker/log_store.h"
 #include "broker/meta_properties.h"
+#include "broker/zk/coordinator_link.h"
 #include "brook/broker/config.h"
 #include "brook/broker/dispatcher.h"
+#include "brook/broker/errc.h"
 #include "brook/broker/network_server.h"
 #include "brook/common/logging.h"
 #include "brook/coordinator/server.h"
@@ -14,9 +16,11 @@
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <map>
 #include <optional>
+#include <set>
 
 namespace brook::broker {
 
@@ -46,6 +50,8 @@ struct broker::impl {
     std::unique_ptr<coordinator::coordinator_server> embedded;
     /// Where the coordinator is: zookeeper.connect, or the embedded one's loopback address.
     std::string coordinator_connect;
+    /// The session with the coordinator and the metadata kept there.
+    std::unique_ptr<zk::coordinator_link> link;
     std::unique_ptr<log_store> logs;
     metadata_store metadata;
     partition_manager partitions;
@@ -66,14 +72,8 @@ broker::~broker() {
 result<void> broker::start() {
     auto& m = *_impl;
     BOOST_OUTCOME_TRY(auto net, network_config_from(m.cfg));
-    auto meta = load_or_create_meta(first_log_dir(m.cfg), m.cfg.get_int("broker.id"));
-    if (!meta) {
-        m.log->error("Cannot use meta.properties in {}: {} (broker.id must match the one stored there)",
-                     first_log_dir(m.cfg), meta.error().message());
-        return meta.error();
-    }
-    const int32_t node_id = meta.value().broker_id;
-    m.metadata.set_cluster_id(meta.value().cluster_id);
+    BOOST_OUTCOME_TRY(start_coordinator());
+    BOOST_OUTCOME_TRY(const int32_t node_id, join_cluster());
 
     broker_settings settings;
     settings.node_id = node_id;
@@ -82,14 +82,15 @@ result<void> broker::start() {
     settings.message_max_bytes = m.cfg.get_int("message.max.bytes");
     settings.min_insync_replicas = m.cfg.get_int("min.insync.replicas");
     settings.fetch_max_bytes = m.cfg.get_int("fetch.max.bytes");
-    BOOST_OUTCOME_TRY(start_coordinator());
     m.logs = std::make_unique<log_store>(first_log_dir(m.cfg), log_config_from(m.cfg),
                                          m.cfg.get_long("log.retention.check.interval.ms"));
     BOOST_OUTCOME_TRY(m.logs->open());
-    restore_topics(node_id);
+    BOOST_OUTCOME_TRY(restore_topics(node_id));
     m.topics.emplace(node_id, m.cfg.get_int("num.partitions"),
                      static_cast<int16_t>(m.cfg.get_int("default.replication.factor")), m.metadata, m.partitions,
                      *m.logs);
+    m.topics->attach(m.link.get());
+    m.link->watch_deletions([&m](const std::string& name) { m.topics->forget_topic(name); });
     m.context.emplace(broker_context{settings, m.cfg, m.metadata, m.partitions, *m.topics, m.waiting});
     handlers::install(m.dispatch, *m.context);
 
@@ -115,10 +116,17 @@ result<void> broker::start() {
     if (!m.cfg.get_string("broker.rack").empty()) {
         rack = m.cfg.get_string("broker.rack");
     }
-    m.metadata.upsert_broker({node_id, first.host.empty() ? local_host_name() : first.host, first.port, rack});
-    // One broker: it is the controller.
-    m.metadata.set_controller(node_id);
-    m.log->info("[KafkaServer id={}] started (cluster id {})", node_id, meta.value().cluster_id);
+    const std::string host = first.host.empty() ? local_host_name() : first.host;
+    m.metadata.upsert_broker({node_id, host, first.port, rack});
+    // Registration and election run here, on the startup thread, once the ports are known; the
+    // network threads never wait for the coordinator.
+    std::vector<zk::endpoint> endpoints;
+    for (const auto& a : advertised) {
+        endpoints.push_back({a.name, a.host.empty() ? host : a.host, a.port});
+    }
+    BOOST_OUTCOME_TRY(m.link->register_broker(endpoints, rack));
+    BOOST_OUTCOME_TRY(m.link->elect());
+    m.log->info("[KafkaServer id={}] started (cluster id {})", node_id, m.metadata.cluster_id());
     return success();
 }
 
@@ -134,6 +142,10 @@ void broker::stop() {
     m.network->stop();
     // Requests are over: close the logs, write the checkpoints and the clean-shutdown marker.
     m.logs->close();
+    // Closing the session removes /brokers/ids/<id> (and /controller) at once.
+    if (m.link) {
+        m.link->close();
+    }
     if (m.embedded) {
         m.embedded->stop();
     }
@@ -166,12 +178,93 @@ result<void> broker::start_coordinator() {
     return success();
 }
 
-void broker::restore_topics(int32_t node_id) {
+result<int32_t> broker::join_cluster() {
     auto& m = *_impl;
-    // Until the coordinator holds topic assignments, the partition directories are the record of
-    // which topics exist: this broker leads every partition it holds.
-    std::map<std::string, topic_metadata> found;
+    m.link = std::make_unique<zk::coordinator_link>(m.metadata);
+    const auto dir = first_log_dir(m.cfg);
+    const bool had_meta = std::filesystem::exists(std::filesystem::path(dir) / "meta.properties");
+    std::optional<meta_properties> meta;
+    if (had_meta) {
+        auto loaded = load_or_create_meta(dir, m.cfg.get_int("broker.id"));
+        if (!loaded) {
+            m.log->error("Cannot use meta.properties in {}: {} (broker.id must match the one stored there)", dir,
+                         loaded.error().message());
+            return loaded.error();
+        }
+        meta = loaded.value();
+    }
+    zk::link_options opts;
+    opts.connect_string = m.coordinator_connect;
+    opts.session_timeout = std::chrono::milliseconds(m.cfg.get_int("zookeeper.session.timeout.ms"));
+    opts.connection_timeout = std::chrono::milliseconds(m.cfg.get_int("zookeeper.connection.timeout.ms"));
+    const int32_t wanted = m.cfg.get_int("broker.id");
+    opts.node_id = meta ? meta->broker_id : (wanted >= 0 ? wanted : 1001);
+    BOOST_OUTCOME_TRY(m.link->connect(opts));
+    // As Kafka: the coordinator's /cluster/id wins for a new log dir; an existing one must match it.
+    BOOST_OUTCOME_TRY(auto cluster_id, m.link->ensure_cluster_id(meta ? meta->cluster_id : random_cluster_id()));
+    if (meta && meta->cluster_id != cluster_id) {
+        m.log->error("InconsistentClusterIdException: the cluster id {} in the coordinator doesn't match the "
+                     "stored cluster id {} in meta.properties of {}. The broker is trying to join the wrong "
+                     "cluster.",
+                     cluster_id, meta->cluster_id, dir);
+        return make_error_code(errc::inconsistent_cluster_id);
+    }
+    if (!meta) {
+        auto created = load_or_create_meta(dir, wanted, cluster_id);
+        if (!created) {
+            m.log->error("Cannot write meta.properties in {}: {}", dir, created.error().message());
+            return created.error();
+        }
+    }
+    m.metadata.set_cluster_id(cluster_id);
+    return opts.node_id;
+}
+
+result<void> broker::restore_topics(int32_t node_id) {
+    auto& m = *_impl;
+    // The coordinator is the record of which topics exist; the log dirs hold their data. Deletions
+    // requested but not carried out yet are finished here (the controller's watch removes the znodes).
+    BOOST_OUTCOME_TRY(auto pending, m.link->pending_deletions());
+    const std::set<std::string> deleting(pending.begin(), pending.end());
+    BOOST_OUTCOME_TRY(auto stored, m.link->load_topics());
+    std::map<log::topic_partition, std::shared_ptr<log::partition_log>> local;
     for (const auto& [tp, l] : m.logs->loaded()) {
+        local.emplace(tp, l);
+    }
+    std::set<std::string> known;
+    for (auto& t : stored) {
+        known.insert(t.name);
+        if (deleting.count(t.name) != 0) {
+            continue;
+        }
+        for (size_t p = 0; p < t.partitions.size(); ++p) {
+            const auto& replicas = t.partitions[p].replicas;
+            if (std::find(replicas.begin(), replicas.end(), node_id) == replicas.end()) {
+                continue;
+            }
+            const log::topic_partition tp{t.name, static_cast<int32_t>(p)};
+            auto it = local.find(tp);
+            std::shared_ptr<log::partition_log> l;
+            if (it != local.end()) {
+                l = it->second;
+            } else {
+                m.log->warn("Partition {}-{} is assigned here but has no log: creating it empty", t.name, p);
+                BOOST_OUTCOME_TRY(l, m.logs->create(tp, t.id));
+            }
+            m.partitions.add(std::make_shared<partition>(t.name, tp.partition, l));
+        }
+        m.metadata.upsert_topic(std::move(t));
+    }
+    // Partition directories the coordinator does not know: topics from before the coordinator
+    // held metadata (or a lost coordinator data dir). They are kept and published.
+    std::map<std::string, topic_metadata> found;
+    for (const auto& [tp, l] : local) {
+        if (known.count(tp.topic) != 0 || deleting.count(tp.topic) != 0) {
+            if (deleting.count(tp.topic) != 0) {
+                m.logs->remove(tp);
+            }
+            continue;
+        }
         auto& t = found[tp.topic];
         t.name = tp.topic;
         if (t.partitions.size() <= static_cast<size_t>(tp.partition)) {
@@ -187,8 +280,11 @@ void broker::restore_topics(int32_t node_id) {
         if (t.id == topic_id{}) {
             t.id = random_topic_id();
         }
+        m.log->info("Topic {} is in the log dir but not in the coordinator: publishing it", name);
+        m.link->publish_topic(t);
         m.metadata.upsert_topic(std::move(t));
     }
+    return success();
 }
 
 std::vector<uint16_t> broker::bound_ports() const {

@@ -62,6 +62,9 @@ topic_outcome controller::create_topic(const topic_request& req, bool validate_o
         }
         _partitions.add(std::make_shared<partition>(t.name, p, created.value()));
     }
+    if (_link) {
+        _link->publish_topic(t);
+    }
     _metadata.upsert_topic(std::move(t));
     return out;
 }
@@ -71,13 +74,32 @@ error_code controller::delete_topic(const std::string& name) {
     if (!_metadata.topic(name)) {
         return error_code::unknown_topic_or_partition;
     }
+    remove_locked(name);
+    if (_link) {
+        _link->request_delete(name);
+    }
+    return error_code::none;
+}
+
+void controller::forget_topic(const std::string& name) {
+    std::lock_guard lock(_mutex);
+    if (_metadata.topic(name)) {
+        remove_locked(name);
+    }
+}
+
+void controller::attach(zk::coordinator_link* link) {
+    std::lock_guard lock(_mutex);
+    _link = link;
+}
+
+void controller::remove_locked(const std::string& name) {
     auto t = _metadata.topic(name);
     _metadata.remove_topic(name);
     _partitions.remove_topic(name);
     for (size_t p = 0; p < t->partitions.size(); ++p) {
         _logs.remove(log::topic_partition{name, static_cast<int32_t>(p)});
     }
-    return error_code::none;
 }
 
 } // namespace brook::broker

@@ -3,12 +3,15 @@
 // deleting them. In Kafka's ZooKeeper mode exactly one broker, elected through /controller, does
 // this and writes /brokers/topics/<t> and the partition state znodes; the others follow by watches.
 //
-// This version decides locally for a single broker and applies the result to the metadata store
-// and the partition manager directly; the coordinator-backed path replaces `apply` without
-// changing callers. Thread-safe (one mutex serialises decisions, as the single controller would).
+// Decisions are applied locally (metadata store, partition manager, logs) and, once a coordinator
+// link is attached, published there without waiting: /brokers/topics/<t>, partition states and
+// /config/topics/<t> on creation, /admin/delete_topics/<t> on deletion (the elected controller
+// then removes the znodes; see zk/coordinator_link.h). Thread-safe (one mutex serialises decisions, as the single
+// controller would).
 #include "broker/log_store.h"
 #include "broker/metadata_store.h"
 #include "broker/partition_manager.h"
+#include "broker/zk/coordinator_link.h"
 #include "brook/protocol/kafka/error_code.h"
 
 #include <map>
@@ -40,6 +43,11 @@ public:
     /// TOPIC_ALREADY_EXISTS, INVALID_PARTITIONS, INVALID_REPLICATION_FACTOR.
     topic_outcome create_topic(const topic_request& req, bool validate_only = false);
     protocol::kafka::error_code delete_topic(const std::string& name);
+    /// Drops a topic's local state (metadata, partitions, logs) if present, without publishing:
+    /// the controller's handler for /admin/delete_topics requests.
+    void forget_topic(const std::string& name);
+    /// Publishes later decisions through `link` (which must outlive the controller).
+    void attach(zk::coordinator_link* link);
 
 private:
     std::mutex _mutex;
@@ -49,6 +57,9 @@ private:
     metadata_store& _metadata;
     partition_manager& _partitions;
     log_store& _logs;
+    zk::coordinator_link* _link = nullptr;
+
+    void remove_locked(const std::string& name);
 };
 
 } // namespace brook::broker

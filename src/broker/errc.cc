@@ -22,6 +22,12 @@ public:
             return "request shorter than a request header";
         case errc::shutting_down:
             return "shutting down";
+        case errc::coordinator_unavailable:
+            return "coordinator unavailable";
+        case errc::inconsistent_cluster_id:
+            return "cluster id in meta.properties differs from the coordinator's /cluster/id";
+        case errc::broker_id_in_use:
+            return "broker id registered by another live session";
         }
         return "unknown brook.broker error " + std::to_string(ev);
     }

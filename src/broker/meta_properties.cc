@@ -33,7 +33,8 @@ std::string random_cluster_id() {
     return out;
 }
 
-result<meta_properties> load_or_create_meta(const std::filesystem::path& dir, int32_t wanted_broker_id) {
+result<meta_properties> load_or_create_meta(const std::filesystem::path& dir, int32_t wanted_broker_id,
+                                            const std::string& new_cluster_id) {
     std::error_code ec;
     std::filesystem::create_directories(dir, ec);
     if (ec) {
@@ -67,7 +68,7 @@ result<meta_properties> load_or_create_meta(const std::filesystem::path& dir, in
         return meta;
     }
     meta.broker_id = wanted_broker_id >= 0 ? wanted_broker_id : 1001;
-    meta.cluster_id = random_cluster_id();
+    meta.cluster_id = new_cluster_id.empty() ? random_cluster_id() : new_cluster_id;
     auto tmp = dir / "meta.properties.tmp";
     {
         std::ofstream out(tmp, std::ios::trunc);

@@ -24,8 +24,9 @@ struct meta_properties {
 std::string random_cluster_id();
 
 /// Reads `dir`/meta.properties; if it is missing, creates `dir` and writes one with
-/// `wanted_broker_id` and a new cluster id. A file whose broker.id differs from a wanted id >= 0 is
-/// an error (common::errc::invalid_value), as in Kafka.
-result<meta_properties> load_or_create_meta(const std::filesystem::path& dir, int32_t wanted_broker_id);
+/// `wanted_broker_id` and `new_cluster_id` (a new random one if empty). A file whose broker.id differs from a wanted id
+/// >= 0 is an error (common::errc::invalid_value), as in Kafka.
+result<meta_properties> load_or_create_meta(const std::filesystem::path& dir, int32_t wanted_broker_id,
+                                            const std::string& new_cluster_id = {});
 
 } // namespace brook::broker

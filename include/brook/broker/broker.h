@@ -31,7 +31,9 @@ public:
 
 private:
     result<void> start_coordinator();
-    void restore_topics(int32_t node_id);
+    /// Connects to the coordinator, settles the cluster id with meta.properties; returns the node id.
+    result<int32_t> join_cluster();
+    result<void> restore_topics(int32_t node_id);
 
     struct impl;
     std::unique_ptr<impl> _impl;

@@ -17,6 +17,12 @@ enum class errc {
     request_too_small,
     /// The broker is shutting down.
     shutting_down,
+    /// No coordinator session could be established within zookeeper.connection.timeout.ms.
+    coordinator_unavailable,
+    /// meta.properties names another cluster than /cluster/id in the coordinator.
+    inconsistent_cluster_id,
+    /// /brokers/ids/<id> is held by another live session.
+    broker_id_in_use,
 };
 
 const std::error_category& error_category() noexcept;

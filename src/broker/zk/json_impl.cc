@@ -1,0 +1,2 @@
+// Boost.JSON in header-only mode: its definitions are compiled once, here.
+#include <boost/json/src.hpp>
