@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from brook_harness import Broker, Coordinator, Workspace, ZooKeeper, free_port, wait_until
+from brook_harness import Broker, Coordinator, Process, Workspace, ZooKeeper, free_port, wait_until
 
 confluent_kafka = pytest.importorskip("confluent_kafka")
 kazoo_client = pytest.importorskip("kazoo.client")
@@ -110,3 +110,25 @@ def test_metadata_in_coordinator(kind):
         finally:
             zk.stop()
             zk.close()
+
+
+def test_unreachable_coordinator_fails_startup_with_a_clear_line():
+    with Workspace("brook-broker-coord") as ws:
+        b = Broker(ws, zookeeper=f"127.0.0.1:{free_port()}", overrides={"zookeeper.connection.timeout.ms": "1000"})
+        Process.start(b)  # the process only: it never listens
+        assert b.proc.wait(20) != 0
+        assert "Timed out waiting for connection to the coordinator" in b.log()
+
+
+def test_log_dir_of_another_cluster_is_refused():
+    with Workspace("brook-broker-coord") as ws:
+        first, second = Coordinator(ws, name="c1").start(), Coordinator(ws, name="c2").start()
+        a = Broker(ws, broker_id=1, zookeeper=first.connect_string).start()
+        assert a.stop() == 0, a.log()
+        Broker(ws, broker_id=2, zookeeper=second.connect_string).start().stop()
+        # Broker 1's log dir (cluster of c1) pointed at c2, which holds another cluster id.
+        moved = Broker(ws, broker_id=1, zookeeper=second.connect_string, name="moved",
+                       overrides={"log.dirs": a.log_dir})
+        Process.start(moved)
+        assert moved.proc.wait(20) != 0
+        assert "InconsistentClusterIdException" in moved.log()
