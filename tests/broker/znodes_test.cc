@@ -1,4 +1,5 @@
 #include "broker/zk/znodes.h"
+#include "brook/log/checkpoint.h"
 
 #include <gtest/gtest.h>
 
@@ -10,13 +11,13 @@ TEST(znodes, topic_id_is_kafka_base64url_without_padding) {
     for (size_t i = 0; i < id.size(); ++i) {
         id[i] = static_cast<uint8_t>(0xf0 + i);
     }
-    auto text = topic_id_to_string(id);
+    auto text = log::encode_topic_id(id);
     EXPECT_EQ(text.size(), 22u);
     EXPECT_EQ(text.find_first_of("+/="), std::string::npos);
-    EXPECT_EQ(topic_id_from_string(text), id);
-    EXPECT_EQ(topic_id_to_string(topic_id{}), "AAAAAAAAAAAAAAAAAAAAAA");
-    EXPECT_FALSE(topic_id_from_string("short"));
-    EXPECT_FALSE(topic_id_from_string("AAAAAAAAAAAAAAAAAAAA!A"));
+    EXPECT_EQ(log::decode_topic_id(text), id);
+    EXPECT_EQ(log::encode_topic_id(topic_id{}), "AAAAAAAAAAAAAAAAAAAAAA");
+    EXPECT_FALSE(log::decode_topic_id("short"));
+    EXPECT_FALSE(log::decode_topic_id("AAAAAAAAAAAAAAAAAAAA!A"));
 }
 
 TEST(znodes, topic_assignment_round_trips) {

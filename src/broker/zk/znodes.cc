@@ -1,5 +1,7 @@
 #include "broker/zk/znodes.h"
 
+#include "brook/log/checkpoint.h"
+
 #include <boost/json.hpp>
 
 #include <charconv>
@@ -54,8 +56,6 @@ json::array to_array(const std::vector<int32_t>& v) {
     }
     return a;
 }
-
-constexpr std::string_view base64url = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
 } // namespace
 
@@ -129,59 +129,13 @@ std::optional<int32_t> parse_controller(std::string_view text) {
     return static_cast<int32_t>(*id);
 }
 
-std::string topic_id_to_string(const topic_id& id) {
-    std::string out;
-    uint32_t acc = 0;
-    int bits = 0;
-    for (uint8_t b : id) {
-        acc = (acc << 8) | b;
-        bits += 8;
-        while (bits >= 6) {
-            bits -= 6;
-            out.push_back(base64url[(acc >> bits) & 0x3f]);
-        }
-    }
-    if (bits > 0) {
-        out.push_back(base64url[(acc << (6 - bits)) & 0x3f]);
-    }
-    return out;
-}
-
-std::optional<topic_id> topic_id_from_string(std::string_view s) {
-    while (!s.empty() && s.back() == '=') {
-        s.remove_suffix(1);
-    }
-    if (s.size() != 22) {
-        return std::nullopt;
-    }
-    topic_id id{};
-    size_t n = 0;
-    uint32_t acc = 0;
-    int bits = 0;
-    for (char c : s) {
-        auto pos = base64url.find(c == '+' ? '-' : c == '/' ? '_' : c);
-        if (pos == std::string_view::npos) {
-            return std::nullopt;
-        }
-        acc = (acc << 6) | static_cast<uint32_t>(pos);
-        bits += 6;
-        if (bits >= 8) {
-            bits -= 8;
-            if (n < id.size()) {
-                id[n++] = static_cast<uint8_t>((acc >> bits) & 0xff);
-            }
-        }
-    }
-    return id;
-}
-
 std::string topic_json(const topic_metadata& t) {
     json::object parts;
     for (size_t p = 0; p < t.partitions.size(); ++p) {
         parts[std::to_string(p)] = to_array(t.partitions[p].replicas);
     }
     return json::serialize(json::object{{"version", 3},
-                                        {"topic_id", topic_id_to_string(t.id)},
+                                        {"topic_id", log::encode_topic_id(t.id)},
                                         {"partitions", parts},
                                         {"adding_replicas", json::object{}},
                                         {"removing_replicas", json::object{}}});
@@ -193,7 +147,7 @@ bool parse_topic(std::string_view text, topic_metadata& t) {
         return false;
     }
     if (auto id = o->find("topic_id"); id != o->end() && id->value().is_string()) {
-        if (auto parsed = topic_id_from_string(id->value().as_string())) {
+        if (auto parsed = log::decode_topic_id(id->value().as_string())) {
             t.id = *parsed;
         }
     }

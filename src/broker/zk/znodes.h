@@ -45,9 +45,7 @@ std::string controller_json(int32_t broker_id);
 /// The brokerid of a /controller payload.
 std::optional<int32_t> parse_controller(std::string_view json);
 
-/// Topic id as Kafka prints it: URL-safe base64 without padding (22 characters).
-std::string topic_id_to_string(const topic_id& id);
-std::optional<topic_id> topic_id_from_string(std::string_view s);
+// Topic ids are printed as Kafka does (URL-safe base64, 22 characters) by log::encode_topic_id.
 
 std::string topic_json(const topic_metadata& t);
 /// Fills id and partitions (replicas) of `t` from a /brokers/topics/<t> payload.
