@@ -201,6 +201,7 @@ result<void> partition_log::recover_from(const load_options& opts, recovery_stat
     _high_watermark = std::min(_high_watermark.load(), _log_end.load());
     _cleaner_checkpoint = std::max(start, opts.cleaner_checkpoint.value_or(start)).value();
     _last_flush_ms = now;
+    _tombstone_horizon = 0;
     BOOST_OUTCOME_TRY(_epochs.load());
     _epochs.truncate_from_end(log_end_offset());
     _epochs.truncate_from_start(start);
@@ -264,7 +265,11 @@ result<append_result> partition_log::append_locked(bytes_view data, const std::v
     const auto& first = batches.front().header;
     const auto& last = batches.back().header;
     bool too_big = active->size() > 0 && active->size() + data.size() > _cfg.segment_bytes;
-    bool too_old = active->size() > 0 && now - active->created_ms() >= _cfg.segment_ms;
+    int64_t incoming_ts = -1;
+    for (const auto& b : batches) {
+        incoming_ts = std::max(incoming_ts, b.header.max_timestamp);
+    }
+    bool too_old = active->size() > 0 && active->time_waited_for_roll(now, incoming_ts) >= _cfg.segment_ms;
     bool offsets_overflow =
         last.last_offset().value() - active->base_offset().value() > std::numeric_limits<int32_t>::max();
     if (too_big || too_old || offsets_overflow || active->index_full()) {
@@ -284,6 +289,12 @@ result<append_result> partition_log::append_locked(bytes_view data, const std::v
     r.log_start_offset = log_start_offset();
     r.flush_needed = unflushed >= _cfg.flush_interval_messages;
     return r;
+}
+
+void partition_log::update_config(const log_config& cfg) {
+    std::lock_guard maint(_maintenance_mutex);
+    std::lock_guard lock(_append_mutex);
+    _cfg = cfg;
 }
 
 result<append_result> partition_log::append_as_leader(std::span<uint8_t> data, leader_epoch epoch) {

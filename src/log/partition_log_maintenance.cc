@@ -129,7 +129,11 @@ result<int> partition_log::apply_retention(int64_t now) {
 result<void> partition_log::maybe_roll_by_time(int64_t now) {
     std::lock_guard lock(_append_mutex);
     auto active = snapshot()->back();
-    if (_closed || active->size() == 0 || now - active->created_ms() < _cfg.segment_ms) {
+    // Measured from the first batch's timestamp (as appends do, see append_locked), and also at
+    // least segment.ms since the segment was created: batches with old timestamps (a replay) must
+    // not make every check roll a fresh segment. Loaded segments count from their first timestamp.
+    if (_closed || active->size() == 0 || now - active->created_ms() < _cfg.segment_ms ||
+        active->time_waited_for_roll(now, now) < _cfg.segment_ms) {
         return success();
     }
     return check_io(roll_locked(log_end_offset(), now));

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <charconv>
 #include <cstdio>
@@ -139,6 +140,12 @@ result<void> segment::append(bytes_view data, std::span<const batch_position> ba
     for (const auto& b : batches) {
         note_batch_for_index(b.header, start + b.position);
     }
+    if (start == 0) {
+        _first_ts = -1;
+        for (const auto& b : batches) {
+            _first_ts = std::max(_first_ts, b.header.max_timestamp);
+        }
+    }
     if (!batches.empty()) {
         _next.store(batches.back().header.next_offset().value(), std::memory_order_release);
     }
@@ -230,6 +237,11 @@ result<offset> segment::truncate_to(offset target) {
     _offset_index.truncate_to(found->header.base_offset);
     _time_index.truncate_to(found->header.base_offset);
     _size.store(pos, std::memory_order_release);
+    if (pos == 0) {
+        _first_ts = -1;
+    } else if (_first_ts < 0) {
+        BOOST_OUTCOME_TRY(load_first_timestamp(f, pos)); // a described segment becoming active
+    }
     if (_flushed.load() > pos) {
         _flushed.store(pos);
     }
@@ -298,6 +310,9 @@ result<segment_recovery> segment::recover() {
             break;
         }
         note_batch_for_index(h.value(), pos);
+        if (pos == 0) {
+            _first_ts = h.value().max_timestamp;
+        }
         expected = h.value().next_offset();
         pos += h.value().size_bytes();
         ++r.batches;
@@ -309,6 +324,11 @@ result<segment_recovery> segment::recover() {
         if (::fdatasync(f->fd()) != 0) {
             return detail::last_errno();
         }
+    }
+    if (pos == 0) {
+        _first_ts = -1;
+    } else if (_first_ts >= 0) {
+        _created_ms = std::min(_created_ms, _first_ts);
     }
     r.valid_bytes = pos;
     r.truncated_bytes = fsize - pos;
@@ -358,8 +378,29 @@ result<void> segment::open_active() {
     _next.store(next.value());
     _size.store(fsize);
     _flushed.store(fsize);
+    BOOST_OUTCOME_TRY(load_first_timestamp(f, fsize));
     BOOST_OUTCOME_TRY(_offset_index.persist(false, true));
     return _time_index.persist(false, true);
+}
+
+result<void> segment::load_first_timestamp(const file_ref& f, uint64_t fsize) {
+    _first_ts = -1;
+    if (fsize < batch_header_size) {
+        return success();
+    }
+    uint8_t hdr[batch_header_size];
+    BOOST_OUTCOME_TRY(auto got, detail::pread_full(f->fd(), hdr, 0));
+    if (got == batch_header_size) {
+        if (auto h = parse_batch_header(bytes_view(hdr, got))) {
+            _first_ts = h.value().max_timestamp;
+        }
+    }
+    if (_first_ts >= 0) {
+        // The segment was created no later than its first batch (within clock skew): a restart
+        // must not restart its roll timer.
+        _created_ms = std::min(_created_ms, _first_ts);
+    }
+    return success();
 }
 
 result<void> segment::ensure_loaded() {

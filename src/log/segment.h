@@ -80,6 +80,14 @@ public:
     offset next_offset() const noexcept { return offset(_next.load(std::memory_order_acquire)); }
     int64_t max_timestamp() const noexcept { return _max_ts.load(std::memory_order_acquire); }
     int64_t created_ms() const noexcept { return _created_ms; }
+    /// Max timestamp of the first append to this segment (-1 when empty or unknown): segment.ms is
+    /// measured from it, as in Kafka, so that a restart does not restart the roll timer.
+    int64_t first_batch_timestamp() const noexcept { return _first_ts; }
+    /// Kafka's "time waited for roll": from the first batch's timestamp to `incoming_ts` (the max
+    /// timestamp of the batches about to be appended) when known, else wall-clock since creation.
+    int64_t time_waited_for_roll(int64_t now, int64_t incoming_ts) const noexcept {
+        return _first_ts >= 0 ? incoming_ts - _first_ts : now - _created_ms;
+    }
     bool index_full() const;
     /// Bytes appended since the last fsync reached the disk.
     uint64_t flushed_size() const noexcept { return _flushed.load(std::memory_order_acquire); }
@@ -144,6 +152,8 @@ public:
 private:
     result<void> rebuild_indexes(const file_ref& f, uint64_t limit);
     result<void> load_locked();
+    // Reads the first batch's max timestamp (segments found on disk).
+    result<void> load_first_timestamp(const file_ref& f, uint64_t fsize);
     void note_batch_for_index(const batch_header& h, uint64_t position);
 
     std::filesystem::path _dir;
@@ -151,7 +161,8 @@ private:
     offset _base;
     segment_config _cfg;
     file_cache& _files;
-    int64_t _created_ms;
+    int64_t _created_ms;    // writer state; for a loaded segment, min(load time, first timestamp)
+    int64_t _first_ts = -1; // writer state
 
     std::atomic<uint64_t> _size{0};
     std::atomic<uint64_t> _flushed{0};

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
 #include <thread>
 
@@ -125,6 +126,164 @@ TEST_F(compaction_fixture, TombstonesDroppedOnlyAfterDeleteRetention) {
     for (const auto& r : read_all(*log)) {
         EXPECT_NE(r.offset, 1);
     }
+}
+
+// (record timestamp, key, value) of every record, and the headers of their batches.
+struct raw_view {
+    std::vector<pk::record_batch_header> batches;
+    std::map<int64_t, int64_t> timestamp_of; // offset -> record timestamp
+    std::map<int64_t, bool> tombstone_at;    // offset -> record has a null value
+};
+
+raw_view read_raw(partition_log& log) {
+    raw_view v;
+    bytes buf;
+    for (offset next = log.log_start_offset(); next < log.log_end_offset();) {
+        buf.clear();
+        auto r = log.read_into(next, 1 << 20, offset::max(), buf);
+        EXPECT_TRUE(r);
+        if (!r || r.value().region.length == 0) {
+            break;
+        }
+        auto split = pk::split_record_batches(buf, false);
+        EXPECT_TRUE(split);
+        for (auto b : split.value()) {
+            auto d = pk::decoded_record_batch::decode(b, 1 << 26, true);
+            EXPECT_TRUE(d);
+            v.batches.push_back(d.value().header());
+            auto records = d.value().all_records();
+            EXPECT_TRUE(records);
+            for (const auto& rec : records.value()) {
+                int64_t off = d.value().header().base_offset + rec.offset_delta;
+                v.timestamp_of[off] = d.value().header().base_timestamp + rec.timestamp_delta;
+                v.tombstone_at[off] = !rec.value;
+            }
+        }
+        next = r.value().next_offset;
+    }
+    return v;
+}
+
+TEST_F(compaction_fixture, TombstoneKeptForDeleteRetentionAfterItsFirstCleaning) {
+    // Kafka's delete horizon (KIP-534): the tombstone's own timestamp does not matter, only when
+    // the cleaner first saw it. Here it is 30 days old, far past delete.retention.ms.
+    log_config cfg;
+    cfg.delete_retention_ms = 10'000;
+    auto log = make(cfg);
+    int64_t now = clock.now->load();
+    int64_t old_ts = now - 30LL * 24 * 3600 * 1000;
+    append_ok(*log, make_batch({{"gone", "value"}}, old_ts));
+    append_ok(*log, make_batch({{"other", "x"}, {"gone", std::nullopt}}, old_ts + 5)); // tombstone at 2
+    for (int i = 0; i < 6; ++i) {
+        append_ok(*log, make_batch({{std::string("k").append(std::to_string(i)), std::string(150, 'y')}}, now));
+    }
+    auto first = log->compact(now);
+    ASSERT_TRUE(first);
+    EXPECT_TRUE(first.value().ran);
+    auto v = read_raw(*log);
+    EXPECT_FALSE(v.timestamp_of.count(0)); // the old value goes at once
+    ASSERT_TRUE(v.tombstone_at.count(2));
+    EXPECT_TRUE(v.tombstone_at[2]);
+    EXPECT_EQ(v.timestamp_of[2], old_ts + 5); // record timestamps survive the re-encoding
+    EXPECT_EQ(v.timestamp_of[1], old_ts + 5);
+    bool stamped = false;
+    for (const auto& h : v.batches) {
+        if (h.base_offset == 1) {
+            stamped = true;
+            EXPECT_TRUE(h.has_delete_horizon());
+            EXPECT_EQ(h.base_timestamp, now + 10'000);
+            EXPECT_EQ(h.max_timestamp, old_ts + 5);
+        } else {
+            EXPECT_FALSE(h.has_delete_horizon()) << h.base_offset;
+        }
+    }
+    EXPECT_TRUE(stamped);
+    // Before the horizon nothing is due (nothing dirty either); a forced run keeps it too.
+    EXPECT_FALSE(log->compact(now + 9'999).value().ran);
+    ASSERT_TRUE(log->compact(now + 9'999, true));
+    EXPECT_TRUE(read_raw(*log).tombstone_at.count(2));
+    // At the horizon a cleaning is due even though nothing is dirty, and the tombstone goes.
+    auto last = log->compact(now + 10'000);
+    ASSERT_TRUE(last);
+    EXPECT_TRUE(last.value().ran);
+    v = read_raw(*log);
+    EXPECT_FALSE(v.tombstone_at.count(2));
+    EXPECT_TRUE(v.tombstone_at.count(1)); // its batch neighbour stays
+    EXPECT_EQ(log->log_end_offset(), offset(9));
+    // Nothing left to do.
+    EXPECT_FALSE(log->compact(now + 20'000).value().ran);
+}
+
+// Newest offset per key among the records of the non-active segments.
+std::map<std::string, int64_t> newest_below(const std::vector<read_record>& recs, int64_t active_base) {
+    std::map<std::string, int64_t> out;
+    for (const auto& r : recs) {
+        if (r.offset < active_base && r.key) {
+            out[*r.key] = r.offset;
+        }
+    }
+    return out;
+}
+
+TEST_F(compaction_fixture, KeyMapIsBoundedByDedupeBufferAndCleansInPasses) {
+    // Each entry costs 64 bytes + its key (6 bytes here); 240 bytes at load factor 0.9 hold 3.
+    log_config small;
+    small.dedupe_buffer_bytes = 240;
+    auto log = make(small);
+    auto ref = partition_log::create(
+        tmp / "ref-0", {"ref", 0},
+        [] {
+            log_config c;
+            c.cleanup_compact = true;
+            c.cleanup_delete = false;
+            c.segment_bytes = 600;
+            return c;
+        }(),
+        files, clock.fn());
+    ASSERT_TRUE(ref);
+    int64_t now = clock.now->load();
+    for (int i = 0; i < 40; ++i) {
+        std::string key = std::string("key-").append(std::to_string(10 + (i * 7) % 12));
+        std::string value = std::string("v").append(std::to_string(i)).append(90, 'p');
+        append_ok(*log, make_batch({{key, value}}, now));
+        append_ok(*ref.value(), make_batch({{key, value}}, now));
+    }
+    ASSERT_EQ(log->segment_bases(), ref.value()->segment_bases());
+    auto before = read_all(*log);
+    auto active_base = log->segment_bases().back().value();
+    auto st = log->compact(now, true);
+    ASSERT_TRUE(st) << st.error().message();
+    EXPECT_GT(st.value().passes, 2);
+    EXPECT_LE(st.value().max_map_keys, 3u);
+    auto unbounded = ref.value()->compact(now, true);
+    ASSERT_TRUE(unbounded);
+    EXPECT_EQ(unbounded.value().passes, 1);
+    EXPECT_EQ(unbounded.value().max_map_keys, 12u);
+    // Same result as with an unbounded map: exactly the newest record of each key below the
+    // active segment, plus the active segment untouched.
+    auto after = read_all(*log);
+    auto newest = newest_below(before, active_base);
+    std::vector<int64_t> expected;
+    for (const auto& [k, off] : newest) {
+        expected.push_back(off);
+    }
+    for (const auto& r : before) {
+        if (r.offset >= active_base) {
+            expected.push_back(r.offset);
+        }
+    }
+    std::sort(expected.begin(), expected.end());
+    std::vector<int64_t> got;
+    for (const auto& r : after) {
+        got.push_back(r.offset);
+    }
+    EXPECT_EQ(got, expected);
+    std::vector<int64_t> got_ref;
+    for (const auto& r : read_all(*ref.value())) {
+        got_ref.push_back(r.offset);
+    }
+    EXPECT_EQ(got, got_ref);
+    EXPECT_EQ(log->cleaner_checkpoint(), offset(active_base));
 }
 
 TEST_F(compaction_fixture, RespectsMinCleanableDirtyRatio) {

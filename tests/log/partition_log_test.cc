@@ -123,17 +123,74 @@ TEST_F(log_fixture, RollsBySize) {
 }
 
 TEST_F(log_fixture, RollsByTime) {
+    // As in Kafka, segment.ms is measured from the first batch's timestamp to the incoming one.
     log_config cfg;
     cfg.segment_ms = 1000;
+    auto log = make(cfg);
+    append_ok(*log, make_batch(1, 10, clock.now->load()));
+    clock.advance(999);
+    append_ok(*log, make_batch(1, 10, clock.now->load()));
+    EXPECT_EQ(log->segment_count(), 1u);
+    clock.advance(1);
+    append_ok(*log, make_batch(1, 10, clock.now->load()));
+    EXPECT_EQ(log->segment_count(), 2u);
+    EXPECT_EQ(log->segment_bases()[1], offset(2));
+    clock.advance(999);
+    ASSERT_TRUE(log->maybe_roll_by_time(clock.now->load()));
+    EXPECT_EQ(log->segment_count(), 2u);
+    clock.advance(1);
+    ASSERT_TRUE(log->maybe_roll_by_time(clock.now->load()));
+    EXPECT_EQ(log->segment_count(), 3u);
+}
+
+TEST_F(log_fixture, RollByTimeIsNotPostponedByARestart) {
+    log_config cfg;
+    cfg.segment_ms = 10'000;
+    for (bool clean : {true, false}) {
+        SCOPED_TRACE(clean ? "clean" : "unclean");
+        auto dir = tmp / (clean ? "clean-0" : "unclean-0");
+        auto open = [&] {
+            auto r = partition_log::load(dir, tp, cfg, files, clock.fn(),
+                                         {.clean_shutdown = clean, .recovery_point = offset(0)});
+            EXPECT_TRUE(r);
+            return r ? r.value() : nullptr;
+        };
+        auto log = partition_log::create(dir, tp, cfg, files, clock.fn()).value();
+        append_ok(*log, make_batch(1, 10, clock.now->load()));
+        ASSERT_TRUE(log->close());
+        log.reset();
+        clock.advance(6'000);
+        log = open();
+        ASSERT_TRUE(log);
+        clock.advance(4'000); // 10 s after the first batch, 4 s after the restart
+        append_ok(*log, make_batch(1, 10, clock.now->load()));
+        EXPECT_EQ(log->segment_count(), 2u);
+        // The periodic check counts from the first batch too.
+        ASSERT_TRUE(log->close());
+        log.reset();
+        clock.advance(6'000);
+        log = open();
+        ASSERT_TRUE(log);
+        clock.advance(4'000);
+        ASSERT_TRUE(log->maybe_roll_by_time(clock.now->load()));
+        EXPECT_EQ(log->segment_count(), 3u);
+    }
+}
+
+TEST_F(log_fixture, OldTimestampsRollOncePerSegmentMs) {
+    // A replay of old data rolls at the first append (Kafka's rule) but the periodic check does not
+    // roll every fresh segment again before segment.ms of wall-clock time.
+    log_config cfg;
+    cfg.segment_ms = 10'000;
     auto log = make(cfg);
     append_ok(*log, make_batch(1, 10, 1000));
     append_ok(*log, make_batch(1, 10, 1000));
     EXPECT_EQ(log->segment_count(), 1u);
-    clock.advance(1000);
-    append_ok(*log, make_batch(1, 10, 1000));
+    append_ok(*log, make_batch(1, 10, 20'000)); // 19 s of record time after the first batch
     EXPECT_EQ(log->segment_count(), 2u);
-    EXPECT_EQ(log->segment_bases()[1], offset(2));
-    clock.advance(1000);
+    ASSERT_TRUE(log->maybe_roll_by_time(clock.now->load()));
+    EXPECT_EQ(log->segment_count(), 2u);
+    clock.advance(10'000);
     ASSERT_TRUE(log->maybe_roll_by_time(clock.now->load()));
     EXPECT_EQ(log->segment_count(), 3u);
 }

@@ -28,6 +28,9 @@ struct log_config {
     bool cleanup_compact = false;
     /// delete.retention.ms: how long tombstones survive compaction.
     int64_t delete_retention_ms = int64_t{24} * 3600 * 1000;
+    /// log.cleaner.dedupe.buffer.size (a broker setting, divided among cleaner threads): memory for
+    /// the cleaner's key map; a dirty section with more keys is cleaned in several passes.
+    uint64_t dedupe_buffer_bytes = uint64_t{128} * 1024 * 1024;
     /// min.cleanable.dirty.ratio: dirty bytes / cleanable bytes needed before compacting.
     double min_cleanable_dirty_ratio = 0.5;
     /// flush.messages / flush.ms: fsync after this many messages or this long (default: never, as

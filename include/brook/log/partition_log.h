@@ -27,6 +27,7 @@
 #include <atomic>
 #include <cstdint>
 #include <filesystem>
+#include <limits>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -92,6 +93,10 @@ struct compaction_stats {
     uint64_t bytes_before = 0;
     uint64_t bytes_after = 0;
     int64_t records_removed = 0;
+    /// Cleaning passes: more than one when the dirty section had more keys than the key map holds.
+    int passes = 0;
+    /// Largest number of keys the key map held in one pass.
+    size_t max_map_keys = 0;
 };
 
 class partition_log {
@@ -116,6 +121,10 @@ public:
     const topic_partition& name() const noexcept { return _tp; }
     const std::filesystem::path& dir() const noexcept { return _dir; }
     const log_config& config() const noexcept { return _cfg; }
+    /// Replaces the settings (a topic's configs changed): takes the maintenance and append locks,
+    /// so the next append, roll and retention pass use the new values. Reads and the batch checks
+    /// done before the append lock may still see the previous values for a moment.
+    void update_config(const log_config& cfg);
 
     /// Leader append: validates every batch (framing, magic, CRC, record count, size, and record
     /// framing of uncompressed batches), assigns offsets from the log end, stamps `epoch` and, when
@@ -212,6 +221,9 @@ private:
     std::atomic<int64_t> _cleaner_checkpoint{0};
     std::atomic<int64_t> _unflushed_messages{0};
     std::atomic<int64_t> _last_flush_ms{0};
+    // Earliest delete horizon of a tombstone kept by the cleaner: a cleaning is due from then on,
+    // whatever the dirty ratio. Unknown after a load (0: one cleaning re-evaluates tombstones).
+    std::atomic<int64_t> _tombstone_horizon{std::numeric_limits<int64_t>::max()};
     std::atomic<bool> _offline{false};
     std::atomic<bool> _dir_dirty{false}; // files were created since the last flush
     bool _closed = false;                // under append lock
