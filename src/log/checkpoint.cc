@@ -125,12 +125,13 @@ result<offset_map> read_offset_checkpoint(const std::filesystem::path& path) {
     return out;
 }
 
-result<void> write_epoch_checkpoint(const std::filesystem::path& path, const std::vector<epoch_entry>& entries) {
+result<void> write_epoch_checkpoint(const std::filesystem::path& path, const std::vector<epoch_entry>& entries,
+                                    bool durable) {
     std::string s = "0\n" + std::to_string(entries.size()) + "\n";
     for (const auto& e : entries) {
         s += std::to_string(e.epoch.value()) + " " + std::to_string(e.start_offset.value()) + "\n";
     }
-    return detail::write_file_atomically(path, s);
+    return detail::write_file_atomically(path, s, durable);
 }
 
 result<std::vector<epoch_entry>> read_epoch_checkpoint(const std::filesystem::path& path) {

@@ -68,7 +68,7 @@ result<void> fsync_dir(const std::filesystem::path& dir) {
     return success();
 }
 
-result<void> write_file_atomically(const std::filesystem::path& path, std::string_view contents) {
+result<void> write_file_atomically(const std::filesystem::path& path, std::string_view contents, bool durable) {
     auto tmp = path;
     tmp += ".tmp";
     int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
@@ -80,7 +80,7 @@ result<void> write_file_atomically(const std::filesystem::path& path, std::strin
         ::close(fd);
         return w.error();
     }
-    if (::fsync(fd) != 0) {
+    if (durable && ::fsync(fd) != 0) {
         auto ec = last_errno();
         ::close(fd);
         return ec;
@@ -89,7 +89,7 @@ result<void> write_file_atomically(const std::filesystem::path& path, std::strin
     if (::rename(tmp.c_str(), path.c_str()) != 0) {
         return last_errno();
     }
-    return fsync_dir(path.parent_path());
+    return durable ? fsync_dir(path.parent_path()) : success();
 }
 
 result<std::string> read_text_file(const std::filesystem::path& path) {

@@ -19,7 +19,8 @@ result<void> pwrite_full(int fd, bytes_view data, uint64_t pos);
 result<uint64_t> file_size(int fd);
 result<void> fsync_dir(const std::filesystem::path& dir);
 /// Writes `contents` to `path` atomically: `path`.tmp, fsync, rename over `path`, fsync the directory.
-result<void> write_file_atomically(const std::filesystem::path& path, std::string_view contents);
+/// Without `durable`, both fsyncs are skipped (the caller syncs later or can rebuild the file).
+result<void> write_file_atomically(const std::filesystem::path& path, std::string_view contents, bool durable = true);
 /// Reads a small text file whole.
 result<std::string> read_text_file(const std::filesystem::path& path);
 

@@ -14,22 +14,24 @@ result<void> leader_epoch_cache::load() {
     return success();
 }
 
-result<void> leader_epoch_cache::persist() {
+result<void> leader_epoch_cache::persist(bool durable) {
     std::lock_guard io(_io_mutex);
     std::vector<epoch_entry> copy;
     {
         std::lock_guard lock(_mutex);
-        if (!_dirty) {
+        if (!_dirty && !(durable && _unsynced)) {
             return success();
         }
         copy = _entries;
         _dirty = false;
     }
-    auto r = write_epoch_checkpoint(_file, copy);
+    auto r = write_epoch_checkpoint(_file, copy, durable);
     if (!r) {
         std::lock_guard lock(_mutex);
         _dirty = true;
+        return r;
     }
+    _unsynced = !durable;
     return r;
 }
 
@@ -98,7 +100,7 @@ void leader_epoch_cache::truncate_from_start(offset start) {
 
 void leader_epoch_cache::clear() {
     std::lock_guard lock(_mutex);
-    _dirty = _dirty || !_entries.empty();
+    _dirty = true; // also rewrites an unreadable file
     _entries.clear();
 }
 

@@ -132,6 +132,13 @@ result<void> partition_log::recover_from(const load_options& opts, recovery_stat
         return ec;
     }
     std::sort(bases.begin(), bases.end());
+    // The epoch checkpoint first: recovery adds the epochs of the batches it scans (the append
+    // path writes the file without fsync). An unreadable one is rebuilt from every segment.
+    bool epochs_lost = false;
+    if (!_epochs.load()) {
+        _epochs.clear();
+        epochs_lost = true;
+    }
     segment_list segs;
     auto scfg = seg_config(_cfg);
     if (bases.empty()) {
@@ -146,7 +153,7 @@ result<void> partition_log::recover_from(const load_options& opts, recovery_stat
         for (size_t i = 0; i + 1 < segs.size(); ++i) {
             segs[i]->set_next_offset_hint(segs[i + 1]->base_offset());
         }
-        bool need_scan = !opts.clean_shutdown;
+        bool need_scan = !opts.clean_shutdown || epochs_lost;
         if (!need_scan) {
             // A clean shutdown left consistent files: only the active segment's end is looked up.
             if (!segs.back()->open_active()) {
@@ -162,8 +169,11 @@ result<void> partition_log::recover_from(const load_options& opts, recovery_stat
                     first = i;
                 }
             }
-            if (opts.clean_shutdown) {
+            if (opts.clean_shutdown && !epochs_lost) {
                 first = segs.size() - 1;
+            }
+            if (epochs_lost) {
+                first = 0;
             }
             offset expected = segs[first]->base_offset();
             size_t keep = segs.size();
@@ -172,7 +182,10 @@ result<void> partition_log::recover_from(const load_options& opts, recovery_stat
                     keep = i; // overlaps the previous segment's data: not a valid continuation
                     break;
                 }
-                BOOST_OUTCOME_TRY(auto r, segs[i]->recover());
+                BOOST_OUTCOME_TRY(auto r, segs[i]->recover([this](const batch_header& h) {
+                    // Kafka's rule: a batch of a newer epoch starts that epoch.
+                    (void)_epochs.assign(h.epoch, h.base_offset);
+                }));
                 ++st.segments_scanned;
                 st.bytes_scanned += r.valid_bytes + r.truncated_bytes;
                 st.bytes_truncated += r.truncated_bytes;
@@ -202,7 +215,6 @@ result<void> partition_log::recover_from(const load_options& opts, recovery_stat
     _cleaner_checkpoint = std::max(start, opts.cleaner_checkpoint.value_or(start)).value();
     _last_flush_ms = now;
     _tombstone_horizon = 0;
-    BOOST_OUTCOME_TRY(_epochs.load());
     _epochs.truncate_from_end(log_end_offset());
     _epochs.truncate_from_start(start);
     BOOST_OUTCOME_TRY(_epochs.persist());
@@ -328,8 +340,9 @@ result<append_result> partition_log::append_as_leader(std::span<uint8_t> data, l
         r.append_time_ms = _cfg.log_append_time ? now : -1;
     }
     if (epoch_changed) {
-        // Rare (once per leader change); written after the lock so appends of others continue.
-        BOOST_OUTCOME_TRY(check_io(_epochs.persist()));
+        // Rare (once per leader change); written after the lock so appends of others continue,
+        // and without fsync: flush() syncs it, recovery rebuilds it (see leader_epoch_cache.h).
+        BOOST_OUTCOME_TRY(check_io(_epochs.persist(false)));
     }
     return r;
 }
@@ -357,7 +370,7 @@ result<append_result> partition_log::append_as_follower(bytes_view data) {
         BOOST_OUTCOME_TRY(r, check_io(append_locked(data, batches)));
     }
     if (epoch_changed) {
-        BOOST_OUTCOME_TRY(check_io(_epochs.persist()));
+        BOOST_OUTCOME_TRY(check_io(_epochs.persist(false)));
     }
     return r;
 }

@@ -48,6 +48,11 @@ result<void> partition_log::flush() {
             return r;
         }
     }
+    // The epoch entries of the data made durable above: recovery does not rebuild them below the
+    // recovery point.
+    if (auto r = check_io(_epochs.persist(true)); !r) {
+        return r;
+    }
     int64_t prev = _recovery_point.load();
     while (prev < end.value() && !_recovery_point.compare_exchange_weak(prev, end.value())) {
     }

@@ -282,7 +282,7 @@ result<void> segment::close() {
     return seal();
 }
 
-result<segment_recovery> segment::recover() {
+result<segment_recovery> segment::recover(const std::function<void(const batch_header&)>& on_batch) {
     BOOST_OUTCOME_TRY(auto f, file());
     BOOST_OUTCOME_TRY(auto fsize, detail::file_size(f->fd()));
     _offset_index.clear();
@@ -312,6 +312,9 @@ result<segment_recovery> segment::recover() {
         note_batch_for_index(h.value(), pos);
         if (pos == 0) {
             _first_ts = h.value().max_timestamp;
+        }
+        if (on_batch) {
+            on_batch(h.value());
         }
         expected = h.value().next_offset();
         pos += h.value().size_bytes();

@@ -107,7 +107,8 @@ public:
     result<void> seal();
     /// Scans the whole file: size, magic, CRC and offset order of every batch; truncates at the first
     /// bad one and rebuilds both indexes. REQUIRES: nobody reads the segment yet.
-    result<segment_recovery> recover();
+    /// `on_batch` sees the header of every batch kept.
+    result<segment_recovery> recover(const std::function<void(const batch_header&)>& on_batch = {});
     /// Loads indexes of the active segment and finds its end (the next offset), scanning from the last
     /// index entry. Used at startup for the last segment after a clean shutdown.
     result<void> open_active();

@@ -61,7 +61,9 @@ struct epoch_entry {
     auto operator<=>(const epoch_entry&) const = default;
 };
 
-result<void> write_epoch_checkpoint(const std::filesystem::path& path, const std::vector<epoch_entry>& entries);
+/// `durable` = false skips the fsyncs (see leader_epoch_cache::persist).
+result<void> write_epoch_checkpoint(const std::filesystem::path& path, const std::vector<epoch_entry>& entries,
+                                    bool durable = true);
 result<std::vector<epoch_entry>> read_epoch_checkpoint(const std::filesystem::path& path);
 
 using topic_id = std::array<uint8_t, 16>;

@@ -4,7 +4,12 @@
 // their log diverges from the leader's (OffsetForLeaderEpoch), as in KIP-101/KIP-279.
 //
 // Thread-safety: all members are thread-safe (internal mutex held for in-memory work only).
-// persist() does file I/O with fsync: call it without holding the partition's append lock.
+// persist() does file I/O: call it without holding the partition's append lock.
+//
+// Durability (as Kafka since KAFKA-15046): an epoch change on the append path writes the file
+// without fsync (persist(false)); the partition's flush() makes it durable (persist(true)) before
+// it advances the recovery point. Entries for data past the recovery point are rebuilt from the
+// batches' partitionLeaderEpoch fields by recovery, so a crash loses nothing that recovery keeps.
 #include "brook/common/ids.h"
 #include "brook/common/result.h"
 #include "brook/log/checkpoint.h"
@@ -24,8 +29,9 @@ public:
 
     /// Reads the checkpoint file (a missing file is an empty cache).
     result<void> load();
-    /// Writes the checkpoint file when the cache changed since the last persist.
-    result<void> persist();
+    /// Writes the checkpoint file when the cache changed since the last persist; `durable` also
+    /// fsyncs it (and rewrites a file written earlier without fsync).
+    result<void> persist(bool durable = true);
 
     /// Records that `epoch` starts at `start`. Ignored unless epoch is newer than the latest one
     /// (and start not below the latest start). Returns true when the cache changed.
@@ -55,6 +61,7 @@ private:
     std::mutex _io_mutex;
     std::vector<epoch_entry> _entries;
     bool _dirty = false;
+    bool _unsynced = false; // under _io_mutex: the file was last written without fsync
 };
 
 } // namespace brook::log
