@@ -1,24 +1,34 @@
 // Load generator on the ZooKeeper C client's asynchronous API against brook-coordinator and Apache
 // ZooKeeper 3.8 (single node, forceSync=yes), in one invocation. Each phase (create, setData,
-// getData, delete) runs 100,000 operations on 100-byte znodes with 1,000 requests in flight, first
-// against one server then the other. Prints ops/s per phase and server, the ratios, and each
-// server's RSS growth over the create phase (per 100,000 znodes).
+// getData, delete) runs 100,000 operations on 100-byte znodes with up to 1,000 requests in
+// flight (refilled 50 at a time).
 //
-// Usage: bench_coordinator [ops_per_phase] [in_flight]
+// Fairness: both servers get the same client library, window and settings. A warmup (every phase,
+// a fifth of the operations, on other znodes) runs against both first, so the JVM's JIT is warm
+// before anything is measured. Each phase is split into rounds that alternate between the servers
+// (and which one goes first), so a change in the machine's load during the run hits both alike.
+// Prints ops/s per phase and server, the ratios, each server's RSS growth over the create phase
+// (per 100,000 znodes, VmRSS of the listening process for both), and the load average.
+//
+// Usage: bench_coordinator [ops_per_phase] [in_flight] [rounds]
 #ifndef THREADED
 #define THREADED
 #endif
 #include "harness/zookeeper_server.h"
 
 #include <dirent.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <zookeeper/zookeeper.h>
 
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <map>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -28,10 +38,16 @@ namespace {
 using brook::test::zookeeper_flavor;
 using brook::test::zookeeper_server;
 
+// Bounds the requests in flight. The issuing thread fills the window, then sleeps until a batch of
+// replies has come back (low water) and refills it, so it is woken once per batch instead of once
+// per reply: with a wake-up per reply the benchmark measures the client's thread hand-offs, which
+// cost both servers alike and hide their difference.
 struct gate {
     std::mutex mutex;
     std::condition_variable cv;
     int in_flight = 0;
+    int low_water = 0;
+    bool waiting = false;
     long errors = 0;
 };
 
@@ -41,7 +57,10 @@ void done(int rc, gate* g) {
     if (rc != ZOK) {
         ++g->errors;
     }
-    g->cv.notify_one();
+    if (g->waiting && (g->in_flight <= g->low_water || g->in_flight == 0)) {
+        g->waiting = false;
+        g->cv.notify_one();
+    }
 }
 
 void on_string(int rc, const char*, const void* d) {
@@ -85,18 +104,23 @@ zhandle_t* connect(const std::string& host) {
     return zh;
 }
 
-double run_phase(zhandle_t* zh, phase p, int ops, int window, long& errors) {
+// Runs `p` on znodes <prefix>/n<first> .. n<first + ops - 1>; returns the elapsed seconds.
+double run_phase(zhandle_t* zh, phase p, const char* prefix, int first, int ops, int window, long& errors) {
     gate g;
+    g.low_water = window - std::max(1, window / 20);
     std::string data(100, 'x');
     char path[64];
     auto start = std::chrono::steady_clock::now();
-    for (int i = 0; i < ops; ++i) {
+    for (int i = first; i < first + ops; ++i) {
         {
             std::unique_lock lock(g.mutex);
-            g.cv.wait(lock, [&] { return g.in_flight < window; });
+            if (g.in_flight >= window) {
+                g.waiting = true;
+                g.cv.wait(lock, [&] { return !g.waiting; });
+            }
             ++g.in_flight;
         }
-        std::snprintf(path, sizeof path, "/bench/n%07d", i);
+        std::snprintf(path, sizeof path, "%s/n%07d", prefix, i);
         int rc = ZOK;
         switch (p) {
         case phase::create:
@@ -117,10 +141,21 @@ double run_phase(zhandle_t* zh, phase p, int ops, int window, long& errors) {
         }
     }
     std::unique_lock lock(g.mutex);
-    g.cv.wait(lock, [&] { return g.in_flight == 0; });
+    while (g.in_flight > 0) {
+        g.waiting = true;
+        g.low_water = 0;
+        g.cv.wait(lock, [&] { return !g.waiting; });
+    }
     double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    errors = g.errors;
-    return ops / secs;
+    errors += g.errors;
+    return secs;
+}
+
+std::string load_average() {
+    std::ifstream in("/proc/loadavg");
+    std::string a, b, c;
+    in >> a >> b >> c;
+    return a + " " + b + " " + c;
 }
 
 // The pid listening on 127.0.0.1:port, found through /proc (socket inode -> owning process).
@@ -191,6 +226,28 @@ long rss_kb(long pid) {
     return -1;
 }
 
+// CPU seconds (user + system) the process has used so far.
+double cpu_seconds(long pid) {
+    std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+    std::string line;
+    std::getline(in, line);
+    auto close_paren = line.rfind(')');
+    if (close_paren == std::string::npos) {
+        return 0;
+    }
+    // Fields after the command: state is field 3; utime and stime are fields 14 and 15.
+    unsigned long utime = 0, stime = 0;
+    std::sscanf(line.c_str() + close_paren + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &utime, &stime);
+    return double(utime + stime) / double(sysconf(_SC_CLK_TCK));
+}
+
+double own_cpu_seconds() {
+    rusage ru{};
+    getrusage(RUSAGE_SELF, &ru);
+    auto sec = [](const timeval& tv) { return double(tv.tv_sec) + double(tv.tv_usec) / 1e6; };
+    return sec(ru.ru_utime) + sec(ru.ru_stime);
+}
+
 struct target {
     const char* label;
     zookeeper_server* server;
@@ -198,7 +255,10 @@ struct target {
     long pid = -1;
     long rss_before = 0;
     long rss_after = 0;
-    double ops[4] = {0, 0, 0, 0};
+    double secs[4] = {0, 0, 0, 0};
+    double cpu[4] = {0, 0, 0, 0};        // the server's CPU seconds
+    double client_cpu[4] = {0, 0, 0, 0}; // this process's
+    long errors[4] = {0, 0, 0, 0};
 };
 
 } // namespace
@@ -206,6 +266,8 @@ struct target {
 int main(int argc, char** argv) {
     int ops = argc > 1 ? std::atoi(argv[1]) : 100000;
     int window = argc > 2 ? std::atoi(argv[2]) : 1000;
+    int rounds = argc > 3 ? std::max(1, std::atoi(argv[3])) : 5;
+    int warmup = std::max(1, ops / 5);
     zoo_set_debug_level(ZOO_LOG_LEVEL_ERROR);
     std::string why;
     for (auto f : {zookeeper_flavor::brook, zookeeper_flavor::apache}) {
@@ -214,6 +276,7 @@ int main(int argc, char** argv) {
             return 2;
         }
     }
+    std::printf("load_average_start %s\n", load_average().c_str());
     // Same settings for both: forceSync=yes (the default), a large snapCount so neither snapshots
     // in the middle of a phase, and no connection limit.
     std::map<std::string, std::string> cfg{{"forceSync", "yes"}, {"maxClientCnxns", "0"}, {"snapCount", "1000000"}};
@@ -231,28 +294,52 @@ int main(int argc, char** argv) {
             return 1;
         }
         zoo_create(t.zh, "/bench", "", 0, &ZOO_OPEN_ACL_UNSAFE, 0, nullptr, 0);
+        zoo_create(t.zh, "/warmup", "", 0, &ZOO_OPEN_ACL_UNSAFE, 0, nullptr, 0);
         t.pid = pid_listening_on(t.server->port());
     }
-    for (phase p : {phase::create, phase::set_data, phase::get_data, phase::remove}) {
+    const phase phases[] = {phase::create, phase::set_data, phase::get_data, phase::remove};
+    for (phase p : phases) {
         for (auto& t : targets) {
-            if (p == phase::create) {
-                t.rss_before = rss_kb(t.pid);
-            }
             long errors = 0;
-            t.ops[static_cast<int>(p)] = run_phase(t.zh, p, ops, window, errors);
-            if (p == phase::create) {
-                t.rss_after = rss_kb(t.pid);
-            }
-            std::printf("%s_%s %.0f ops/s\n", t.label, name_of(p), t.ops[static_cast<int>(p)]);
-            if (errors != 0) {
-                std::printf("%s_%s_errors %ld count\n", t.label, name_of(p), errors);
-            }
-            std::fflush(stdout);
+            run_phase(t.zh, p, "/warmup", 0, warmup, window, errors);
         }
     }
-    for (phase p : {phase::create, phase::set_data, phase::get_data, phase::remove}) {
+    for (phase p : phases) {
         int i = static_cast<int>(p);
-        std::printf("ratio %s %.2f\n", name_of(p), targets[0].ops[i] / targets[1].ops[i]);
+        if (p == phase::create) {
+            for (auto& t : targets) {
+                t.rss_before = rss_kb(t.pid);
+            }
+        }
+        for (int r = 0; r < rounds; ++r) {
+            int first = static_cast<int>(int64_t(ops) * r / rounds);
+            int count = static_cast<int>(int64_t(ops) * (r + 1) / rounds) - first;
+            for (int k = 0; k < 2; ++k) {
+                auto& t = targets[(k + r) % 2];
+                double cpu_before = cpu_seconds(t.pid), own_before = own_cpu_seconds();
+                t.secs[i] += run_phase(t.zh, p, "/bench", first, count, window, t.errors[i]);
+                t.cpu[i] += cpu_seconds(t.pid) - cpu_before;
+                t.client_cpu[i] += own_cpu_seconds() - own_before;
+            }
+        }
+        if (p == phase::create) {
+            for (auto& t : targets) {
+                t.rss_after = rss_kb(t.pid);
+            }
+        }
+        for (auto& t : targets) {
+            std::printf("%s_%s %.0f ops/s\n", t.label, name_of(p), ops / t.secs[i]);
+            std::printf("%s_%s_server_cpu %.1f us/op\n", t.label, name_of(p), t.cpu[i] * 1e6 / ops);
+            std::printf("%s_%s_client_cpu %.1f us/op\n", t.label, name_of(p), t.client_cpu[i] * 1e6 / ops);
+            if (t.errors[i] != 0) {
+                std::printf("%s_%s_errors %ld count\n", t.label, name_of(p), t.errors[i]);
+            }
+        }
+        std::fflush(stdout);
+    }
+    for (phase p : phases) {
+        int i = static_cast<int>(p);
+        std::printf("ratio %s %.2f\n", name_of(p), targets[1].secs[i] / targets[0].secs[i]);
     }
     for (auto& t : targets) {
         double per_100k = (t.rss_after - t.rss_before) / 1024.0 * (100000.0 / ops);
@@ -262,6 +349,7 @@ int main(int argc, char** argv) {
     if (a > 0) {
         std::printf("ratio rss_growth %.2f\n", b / a);
     }
+    std::printf("load_average_end %s\n", load_average().c_str());
     for (auto& t : targets) {
         zookeeper_close(t.zh);
         t.server->stop();

@@ -5,6 +5,7 @@
 #include "coordinator/connection.h"
 #include "coordinator/tree/group_commit.h"
 #include "coordinator/tree/processor.h"
+#include "coordinator/tree/snapshot.h"
 #include "coordinator/tree/txn_log.h"
 
 #include <boost/asio.hpp>
@@ -65,6 +66,7 @@ private:
     void deliver_events(std::vector<tree::watch_event>& events, int64_t need);
     void on_durable(int64_t zxid);
     void maybe_snapshot();
+    void snapshot_step();
     int64_t now_ms() const;
     static int64_t wall_ms();
 
@@ -79,6 +81,7 @@ private:
     int64_t _durable = 0;
     int64_t _txns_since_snapshot = 0;
     int64_t _snapshot_at = 0;
+    std::optional<tree::snapshot_builder> _snapshot; // a fuzzy snapshot being built
     uint64_t _next_conn_id = 1;
     std::map<uint64_t, std::shared_ptr<connection>> _connections;
     std::unordered_map<int64_t, std::weak_ptr<connection>> _by_session;

@@ -18,19 +18,6 @@ std::shared_ptr<spdlog::logger> logger() {
     return l;
 }
 
-bytes reply_frame(const zk::reply_header& h, const bytes& body) {
-    bytes out;
-    out.reserve(20 + body.size());
-    zk::jute_writer w(out);
-    size_t pos = zk::begin_frame(w);
-    zk::encode(w, h);
-    if (h.err == 0) {
-        out.insert(out.end(), body.begin(), body.end());
-    }
-    zk::end_frame(w, pos);
-    return out;
-}
-
 bytes event_frame(const zk::watcher_event& e) {
     bytes out;
     zk::jute_writer w(out);
@@ -67,7 +54,7 @@ bool coordinator_server::impl::on_connect(const std::shared_ptr<connection>& c, 
     size_t pos = zk::begin_frame(w);
     zk::encode_connect_response(w, out.response, hs.value().read_only ? std::optional<bool>(false) : std::nullopt);
     zk::end_frame(w, pos);
-    c->enqueue(out.zxid, std::move(f));
+    c->enqueue(out.zxid, f);
     if (!out.valid) {
         logger()->info("Invalid session 0x{:x} for client {}, probably expired", req.session_id, c->remote_endpoint());
         return false;
@@ -95,7 +82,7 @@ bool coordinator_server::impl::on_request(const std::shared_ptr<connection>& c, 
             // Unknown but well-framed: answer Unimplemented like ZooKeeper and keep the connection.
             zk::reply_header h{hdr.value().xid, _processor->last_zxid(),
                                static_cast<int32_t>(zk::error_code::unimplemented)};
-            c->enqueue(h.zxid, reply_frame(h, {}));
+            c->enqueue_reply(h.zxid, h, {});
             return true;
         }
         logger()->warn("Closing connection from {} (session 0x{:x}): bad packet ({})", c->remote_endpoint(),
@@ -105,7 +92,7 @@ bool coordinator_server::impl::on_request(const std::shared_ptr<connection>& c, 
     if (c->context().session == 0 || _processor->sessions().find(c->context().session) == nullptr) {
         zk::reply_header h{req.value().header.xid, _processor->last_zxid(),
                            static_cast<int32_t>(zk::error_code::session_expired)};
-        c->enqueue(h.zxid, reply_frame(h, {}));
+        c->enqueue_reply(h.zxid, h, {});
         return false;
     }
     ++_stats.received;
@@ -122,7 +109,7 @@ void coordinator_server::impl::dispatch(tree::outcome& o, const std::shared_ptr<
     }
     deliver_events(o.events, need);
     if (origin) {
-        origin->enqueue(need, reply_frame(o.header, o.body));
+        origin->enqueue_reply(need, o.header, o.body);
         ++_stats.sent;
     }
     if (o.closed_session != 0) {
@@ -185,11 +172,28 @@ void coordinator_server::impl::on_closed(const std::shared_ptr<connection>& c) {
 }
 
 void coordinator_server::impl::maybe_snapshot() {
-    if (_txns_since_snapshot < _snapshot_at) {
+    if (_txns_since_snapshot < _snapshot_at || _snapshot) {
         return;
     }
     _txns_since_snapshot = 0;
-    _commit->submit_snapshot(_processor->last_zxid(), tree::serialize_snapshot(*_processor));
+    _snapshot.emplace(*_processor);
+    boost::asio::post(_io, [this] { snapshot_step(); });
+}
+
+void coordinator_server::impl::snapshot_step() {
+    // A bounded slice of the walk per turn of the io loop: requests that arrived meanwhile run
+    // between slices instead of waiting for the whole image.
+    constexpr size_t nodes_per_step = 2000;
+    if (!_snapshot) {
+        return;
+    }
+    if (!_snapshot->step(*_processor, nodes_per_step)) {
+        boost::asio::post(_io, [this] { snapshot_step(); });
+        return;
+    }
+    int64_t zxid = _snapshot->zxid();
+    _commit->submit_snapshot(zxid, _snapshot->finish());
+    _snapshot.reset();
 }
 
 } // namespace brook::coordinator

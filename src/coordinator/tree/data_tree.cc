@@ -131,8 +131,23 @@ void data_tree::create(const txn_header& h, const create_txn& t, apply_result& o
 void data_tree::remove(const txn_header& h, const delete_txn& t, apply_result& out) {
     auto it = _nodes.find(t.path);
     out.ops.push_back(op_result{txn_type::remove, t.path, {}});
+    if (it == _nodes.end() && t.path != "/") {
+        // Replay over a fuzzy snapshot: the node was gone when the walk reached it, but its parent
+        // may have been written before the delete (its pzxid tells): count the change there too.
+        auto parent = _nodes.find(std::string(parent_of(t.path)));
+        if (parent != _nodes.end() && parent->second.pzxid < h.zxid) {
+            parent->second.cversion++;
+            parent->second.pzxid = h.zxid;
+        }
+        return;
+    }
     if (it == _nodes.end() || t.path == "/") {
         return;
+    }
+    if (!it->second.children.empty()) {
+        // Only in replay over a fuzzy snapshot (a live delete needs an empty node): these children
+        // were written into the snapshot after this delete, so their creates come later in the log.
+        drop_descendants(t.path);
     }
     auto parent_path = std::string(parent_of(t.path));
     auto parent = _nodes.find(parent_path);
@@ -145,6 +160,24 @@ void data_tree::remove(const txn_header& h, const delete_txn& t, apply_result& o
     _nodes.erase(it);
     out.triggers.push_back(watch_trigger{t.path, zk::event_type::node_deleted});
     out.triggers.push_back(watch_trigger{parent_path, zk::event_type::node_children_changed});
+}
+
+void data_tree::drop_descendants(const std::string& path) {
+    auto it = _nodes.find(path);
+    if (it == _nodes.end()) {
+        return;
+    }
+    auto children = std::move(it->second.children);
+    it->second.children.clear();
+    std::string base = path == "/" ? std::string() : path;
+    for (const auto& c : children) {
+        std::string child = base + "/" + c;
+        drop_descendants(child);
+        if (auto ci = _nodes.find(child); ci != _nodes.end()) {
+            unindex_node(child, ci->second);
+            _nodes.erase(ci);
+        }
+    }
 }
 
 void data_tree::set_data(const txn_header& h, const set_data_txn& t, apply_result& out) {

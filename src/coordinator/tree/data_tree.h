@@ -78,6 +78,8 @@ private:
     void close_session(const txn_header& h, apply_result& out);
     void index_node(const std::string& path, const znode& n);
     void unindex_node(const std::string& path, const znode& n);
+    /// Removes every node below `path` (replay over a fuzzy snapshot, see remove()).
+    void drop_descendants(const std::string& path);
 
     std::unordered_map<std::string, znode> _nodes;
     std::unordered_map<int64_t, std::set<std::string>> _ephemerals;

@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <cinttypes>
+#include <cstdint>
 #include <cstdio>
 #include <fstream>
 
@@ -104,35 +105,65 @@ result<void> load(const bytes& image, processor& p, int64_t now_ms) {
 
 } // namespace
 
-bytes serialize_snapshot(processor& p) {
-    bytes out;
-    zk::jute_writer w(out);
+snapshot_builder::snapshot_builder(const processor& p) : _zxid(p.last_zxid()) {
+    zk::jute_writer w(_out);
     w.write_int32(snapshot_magic);
     w.write_int32(1);
-    w.write_int64(p.last_zxid());
+    w.write_int64(_zxid);
     const auto& sessions = p.sessions().all();
     w.write_int32(static_cast<int32_t>(sessions.size()));
     for (const auto& [id, s] : sessions) {
         zk::encode(w, session_record{id, s.timeout_ms});
     }
+    _count_pos = w.size();
+    w.write_int32(0); // patched by finish()
+    _out.reserve(_out.size() + p.tree().node_count() * 64 + p.tree().approximate_data_size());
+    _stack.emplace_back("/");
+}
+
+bool snapshot_builder::step(const processor& p, size_t max_nodes) {
+    zk::jute_writer w(_out);
     const auto& tree = p.tree();
-    w.write_int32(static_cast<int32_t>(tree.node_count()));
-    tree.for_each([&](const std::string& path, const znode& n) {
+    for (size_t i = 0; i < max_nodes && !_stack.empty(); ++i) {
+        std::string path = std::move(_stack.back());
+        _stack.pop_back();
+        const znode* n = tree.find(path);
+        if (n == nullptr) {
+            continue; // deleted since its parent was written; so is its subtree
+        }
         w.write_string(path);
-        w.write_buffer(n.data);
-        zk::detail::put(w, tree.acl_of(n));
-        w.write_int64(n.czxid);
-        w.write_int64(n.mzxid);
-        w.write_int64(n.pzxid);
-        w.write_int64(n.ctime);
-        w.write_int64(n.mtime);
-        w.write_int32(n.version);
-        w.write_int32(n.cversion);
-        w.write_int32(n.aversion);
-        w.write_int64(n.ephemeral_owner);
-    });
-    w.write_int32(static_cast<int32_t>(crc32c(bytes_view(out))));
-    return out;
+        w.write_buffer(n->data);
+        zk::detail::put(w, tree.acl_of(*n));
+        w.write_int64(n->czxid);
+        w.write_int64(n->mzxid);
+        w.write_int64(n->pzxid);
+        w.write_int64(n->ctime);
+        w.write_int64(n->mtime);
+        w.write_int32(n->version);
+        w.write_int32(n->cversion);
+        w.write_int32(n->aversion);
+        w.write_int64(n->ephemeral_owner);
+        ++_count;
+        std::string base = path == "/" ? std::string() : std::move(path);
+        for (auto c = n->children.rbegin(); c != n->children.rend(); ++c) {
+            _stack.push_back(base + "/" + *c);
+        }
+    }
+    return _stack.empty();
+}
+
+bytes snapshot_builder::finish() {
+    zk::jute_writer w(_out);
+    w.patch_int32(_count_pos, _count);
+    w.write_int32(static_cast<int32_t>(crc32c(bytes_view(_out))));
+    return std::move(_out);
+}
+
+bytes serialize_snapshot(const processor& p) {
+    snapshot_builder b(p);
+    while (!b.step(p, SIZE_MAX)) {
+    }
+    return b.finish();
 }
 
 result<void> write_snapshot(const fs::path& dir, int64_t zxid, const bytes& image) {

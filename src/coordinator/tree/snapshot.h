@@ -9,21 +9,46 @@
 //                        | i64 mtime | i32 version | i32 cversion | i32 aversion | i64 ephemeralOwner }*
 //     (parents before children)
 //   | u32 CRC-32C of every byte before it
-// The snapshot is serialized in memory on the tree's owner in one step, so it reflects exactly the
-// txns up to `zxid`; restoring it and replaying the log from zxid + 1 rebuilds the state. (Replay
-// also tolerates txns already reflected, as a fuzzy snapshot would need.)
+// The server builds snapshots fuzzily, as ZooKeeper does: `zxid` and the sessions are taken at the
+// start, then the nodes are written by a depth-first walk of the live tree in bounded steps between
+// requests, so txns applied meanwhile may or may not show in it. Every node written existed at the
+// moment it was written, and a child is only reached through its parent, so parents still precede
+// children. Restoring it and replaying the log from zxid + 1 rebuilds the state, because replay
+// tolerates txns already reflected (an existing node is not re-created, a missing one not deleted,
+// setData/setACL carry the resulting versions, create carries the parent's cversion).
 #include "brook/common/bytes.h"
 #include "brook/common/result.h"
 #include "coordinator/tree/processor.h"
 
 #include <filesystem>
 #include <optional>
+#include <string>
 #include <vector>
 
 namespace brook::coordinator::tree {
 
-/// Serializes the processor's tree and sessions as of its last applied zxid.
-bytes serialize_snapshot(processor& p);
+/// Serializes the tree in steps on the tree's owner thread (see above), so no request waits for a
+/// whole image. The processor must stay alive between steps; no other state is borrowed.
+class snapshot_builder {
+public:
+    /// Writes the header and the sessions as of `p.last_zxid()`.
+    explicit snapshot_builder(const processor& p);
+    /// Writes up to `max_nodes` more nodes of the live tree; true when the walk is complete.
+    bool step(const processor& p, size_t max_nodes);
+    int64_t zxid() const noexcept { return _zxid; }
+    /// The image, with its node count and CRC. REQUIRES: step() returned true.
+    bytes finish();
+
+private:
+    bytes _out;
+    std::vector<std::string> _stack; // paths still to visit, next on top
+    size_t _count_pos = 0;
+    int32_t _count = 0;
+    int64_t _zxid = 0;
+};
+
+/// Serializes the processor's tree and sessions in one go (exact as of its last applied zxid).
+bytes serialize_snapshot(const processor& p);
 
 /// Writes a serialized snapshot durably (tmp file, fsync, rename, directory fsync).
 result<void> write_snapshot(const std::filesystem::path& dir, int64_t zxid, const bytes& image);
