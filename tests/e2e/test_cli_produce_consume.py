@@ -31,8 +31,8 @@ def kcat(broker, *args, input=None):
 
 
 def test_consume_reads_what_kcat_wrote_byte_for_byte(broker):
-    # Arbitrary bytes except the newline kcat splits on: UTF-8, control bytes, invalid UTF-8, tabs.
-    lines = [b"plain", "héllo wörld ✓".encode(), b"\x00\x01\x02\xff\xfe", b"tab\tinside", b"", b"x" * 5000,
+    # Arbitrary bytes except the newline kcat splits on (and no empty line, which kcat skips).
+    lines = [b"plain", "héllo wörld ✓".encode(), b"\x00\x01\x02\xff\xfe", b"tab\tinside", b"x" * 5000,
              os.urandom(300).replace(b"\n", b"")]
     kcat(broker, "-P", "-t", "bytes", input=b"\n".join(lines) + b"\n")
     out = ok(brook(broker, "consume", "--topic", "bytes", "--from-beginning", "--max-messages", str(len(lines))))

@@ -49,7 +49,10 @@ int connect(command_context& ctx) {
     if (!r) {
         std::string list;
         for (const auto& s : ctx.config.bootstrap_servers) {
-            list += (list.empty() ? "" : ",") + s.host + ":" + std::to_string(s.port);
+            if (!list.empty()) {
+                list += ',';
+            }
+            list.append(s.host).append(":").append(std::to_string(s.port));
         }
         std::cerr << "brook: cannot reach any bootstrap server (" << list << "): " << r.error().message() << "\n";
         return r.error() == ck::errc::unreachable || r.error() == ck::errc::timed_out ||

@@ -58,7 +58,13 @@ std::string_view text(const std::optional<bytes>& b) {
 std::string headers_text(const ck::consumer_record& r) {
     std::string s;
     for (const auto& h : r.headers) {
-        s += (s.empty() ? "" : ",") + h.key + "=" + (h.value ? std::string(as_string_view(*h.value)) : "");
+        if (!s.empty()) {
+            s += ',';
+        }
+        s.append(h.key).append("=");
+        if (h.value) {
+            s.append(as_string_view(*h.value));
+        }
     }
     return s;
 }

@@ -26,7 +26,10 @@ constexpr const char* usage = R"(usage: brook topics (--create | --list | --desc
 std::string join_ids(const std::vector<int32_t>& v) {
     std::string s;
     for (auto id : v) {
-        s += (s.empty() ? "" : ",") + std::to_string(id);
+        if (!s.empty()) {
+            s += ',';
+        }
+        s.append(std::to_string(id));
     }
     return s;
 }
