@@ -30,6 +30,94 @@ result<batch_header> parse_batch_header(bytes_view d) noexcept {
     return h;
 }
 
+namespace {
+
+// Zig-zag varint within 32 bits (at most 5 bytes), as protocol::kafka reads it.
+[[gnu::always_inline]] inline bool varint32(const uint8_t*& p, const uint8_t* end, int32_t& out) noexcept {
+    uint32_t u;
+    if (p != end && (p[0] & 0x80U) == 0) {
+        u = p[0];
+        p += 1;
+    } else if (end - p >= 2 && (p[1] & 0x80U) == 0) {
+        u = (p[0] & 0x7FU) | (uint32_t{p[1]} << 7);
+        p += 2;
+    } else {
+        uint64_t v = 0;
+        const uint8_t* q = p;
+        for (int i = 0;; ++i) {
+            if (i == 5 || q == end) {
+                return false;
+            }
+            const uint8_t b = *q++;
+            v |= uint64_t{uint8_t(b & 0x7FU)} << (7 * i);
+            if ((b & 0x80U) == 0) {
+                break;
+            }
+        }
+        if (v > 0xFFFFFFFFULL) {
+            return false;
+        }
+        u = uint32_t(v);
+        p = q;
+    }
+    out = int32_t((u >> 1) ^ (~(u & 1U) + 1U));
+    return true;
+}
+
+// Skips a varint of at most `max_bytes` bytes without decoding it.
+[[gnu::always_inline]] inline bool skip_varint(const uint8_t*& p, const uint8_t* end, int max_bytes) noexcept {
+    const uint8_t* limit = end - p > max_bytes ? p + max_bytes : end;
+    for (const uint8_t* q = p; q < limit;) {
+        if ((*q++ & 0x80U) == 0) {
+            p = q;
+            return true;
+        }
+    }
+    return false;
+}
+
+// A length-prefixed field (-1 = null when allowed).
+[[gnu::always_inline]] inline bool skip_field(const uint8_t*& p, const uint8_t* end, bool nullable) noexcept {
+    int32_t len;
+    if (!varint32(p, end, len) || len < (nullable ? -1 : 0) || end - p < len) {
+        return false;
+    }
+    p += len > 0 ? len : 0;
+    return true;
+}
+
+} // namespace
+
+bool record_framing_ok(bytes_view payload, int32_t count) noexcept {
+    if (count < 0) {
+        return false;
+    }
+    const uint8_t* p = payload.data();
+    const uint8_t* const end = p + payload.size();
+    for (int32_t i = 0; i < count; ++i) {
+        int32_t length;
+        if (p == end || !varint32(p, end, length) || length <= 0 || end - p < length) {
+            return false;
+        }
+        const uint8_t* const rec_end = p + length;
+        ++p; // attributes
+        int32_t headers;
+        if (!skip_varint(p, rec_end, 10) || !skip_varint(p, rec_end, 5) || !skip_field(p, rec_end, true) ||
+            !skip_field(p, rec_end, true) || !varint32(p, rec_end, headers) || headers < 0) {
+            return false;
+        }
+        for (int32_t h = 0; h < headers; ++h) {
+            if (!skip_field(p, rec_end, false) || !skip_field(p, rec_end, true)) {
+                return false;
+            }
+        }
+        if (p != rec_end) {
+            return false;
+        }
+    }
+    return p == end;
+}
+
 bool batch_crc_matches(bytes_view batch) noexcept {
     return pk::crc_matches(batch);
 }

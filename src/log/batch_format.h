@@ -43,6 +43,12 @@ struct batch_header {
 /// errc::corrupt_batch when the length is impossible, the magic is not 2 or a count is negative.
 result<batch_header> parse_batch_header(bytes_view data) noexcept;
 
+/// Checks the framing of `count` uncompressed records filling `payload` exactly: the same checks,
+/// with the same results, as protocol::kafka::validate_records (record length, attributes, varint
+/// widths, key/value/header lengths within the record, no trailing bytes), in one pass with every
+/// varint decoded inline. It is the leader's hottest loop after the CRC.
+bool record_framing_ok(bytes_view payload, int32_t count) noexcept;
+
 /// True when the CRC32C stored in `batch` (a whole batch) matches its contents.
 bool batch_crc_matches(bytes_view batch) noexcept;
 

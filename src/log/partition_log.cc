@@ -55,7 +55,7 @@ result<std::vector<batch_position>> split_batches(bytes_view data, const log_con
                 // Record framing: walked in place when uncompressed; compressed batches are
                 // decompressed (bounded) and walked, as Kafka's leader does.
                 bool ok = (h.attributes & 0x07) == 0
-                              ? bool(pk::validate_records(whole.subspan(batch_header_size), h.record_count))
+                              ? record_framing_ok(whole.subspan(batch_header_size), h.record_count)
                               : bool(pk::validate_record_batch(whole, {.verify_crc = false, .check_records = true}));
                 if (!ok) {
                     return errc::invalid_batch;
