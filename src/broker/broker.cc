@@ -1,6 +1,7 @@
 #include "brook/broker/broker.h"
 
 #include "broker/broker_context.h"
+#include "broker/group/group_service.h"
 #include "broker/handlers/handlers.h"
 #include "broker/log_store.h"
 #include "broker/meta_properties.h"
@@ -57,6 +58,7 @@ struct broker::impl {
     partition_manager partitions;
     purgatory waiting;
     std::optional<controller> topics;
+    std::unique_ptr<group::group_service> groups;
     std::optional<broker_context> context;
     dispatcher dispatch;
     std::unique_ptr<network_server> network;
@@ -92,6 +94,9 @@ result<void> broker::start() {
     m.topics->attach(m.link.get());
     m.link->watch_deletions([&m](const std::string& name) { m.topics->forget_topic(name); });
     m.context.emplace(broker_context{settings, m.cfg, m.metadata, m.partitions, *m.topics, m.waiting});
+    m.groups = std::make_unique<group::group_service>(m.cfg, node_id, m.metadata, m.partitions, *m.topics, m.waiting);
+    m.groups->start();
+    m.context->groups = m.groups.get();
     handlers::install(m.dispatch, *m.context);
 
     m.network = std::make_unique<network_server>(net, m.dispatch);
@@ -139,6 +144,10 @@ void broker::stop() {
     m.log->info("[KafkaServer id={}] shutting down", m.context ? m.context->settings.node_id : -1);
     // Waiting fetches answer now with what they have, so that in-flight requests can drain.
     m.waiting.shutdown();
+    // Parked JoinGroup/SyncGroup requests answer, timers stop, before the logs close.
+    if (m.groups) {
+        m.groups->stop();
+    }
     m.network->stop();
     // Requests are over: close the logs, write the checkpoints and the clean-shutdown marker.
     m.logs->close();

@@ -11,6 +11,10 @@
 
 namespace brook::broker {
 
+namespace group {
+class group_service;
+} // namespace group
+
 struct broker_settings {
     int32_t node_id = 0;
     bool auto_create_topics = true;
@@ -28,6 +32,8 @@ struct broker_context {
     partition_manager& partitions;
     controller& topics;
     purgatory& waiting;
+    /// The group coordinator (FindCoordinator, JoinGroup, offsets...); set once at startup.
+    group::group_service* groups = nullptr;
 };
 
 } // namespace brook::broker

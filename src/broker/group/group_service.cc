@@ -178,7 +178,7 @@ coordinator_lookup group_service::find_coordinator(const std::string& key, int8_
         return out;
     }
     if (key.empty()) {
-        out.error = key_type == 0 ? error_code::invalid_request : error_code::invalid_request;
+        out.error = error_code::invalid_request;
         return out;
     }
     const std::string_view topic = key_type == 0 ? offsets_topic : transaction_topic;
@@ -200,7 +200,7 @@ coordinator_lookup group_service::find_coordinator(const std::string& key, int8_
     if (out.node_id < 0) {
         out.error = error_code::coordinator_not_available;
     } else if (key_type == 0 && out.node_id == _node_id && !_coordinator.owns(key)) {
-        out.error = error_code::coordinator_load_in_progress;
+        out.error = error_code::coordinator_not_available;
     }
     return out;
 }

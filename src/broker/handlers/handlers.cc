@@ -16,7 +16,7 @@ namespace {
 // Versions below are those whose semantics the handlers implement; the codecs cover the whole
 // 3.8.0 range. Produce starts at 3 and Fetch at 4 (RecordBatch v2 only: no message-set
 // down-conversion yet); ListOffsets starts at 1 (v0's offset arrays are not served).
-constexpr std::array<api_entry, 9> table{{
+constexpr std::array<api_entry, 20> table{{
     {keys::produce, 3, 11, handle_produce},
     {keys::fetch, 4, 16, handle_fetch},
     {keys::list_offsets, 1, 8, handle_list_offsets},
@@ -26,6 +26,18 @@ constexpr std::array<api_entry, 9> table{{
     {keys::delete_topics, 0, 6, handle_delete_topics},
     {32, 0, 4, handle_describe_configs},
     {60, 0, 1, handle_describe_cluster},
+    // Groups and offsets (src/broker/group/).
+    {8, 0, 9, handle_offset_commit},
+    {9, 0, 9, handle_offset_fetch},
+    {10, 0, 5, handle_find_coordinator},
+    {11, 0, 9, handle_join_group},
+    {12, 0, 4, handle_heartbeat},
+    {13, 0, 5, handle_leave_group},
+    {14, 0, 5, handle_sync_group},
+    {15, 0, 5, handle_describe_groups},
+    {16, 0, 5, handle_list_groups},
+    {42, 0, 2, handle_delete_groups},
+    {47, 0, 0, handle_offset_delete},
 }};
 
 } // namespace

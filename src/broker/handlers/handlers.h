@@ -36,5 +36,16 @@ void handle_create_topics(broker_context& ctx, request r, responder reply);
 void handle_delete_topics(broker_context& ctx, request r, responder reply);
 void handle_describe_configs(broker_context& ctx, request r, responder reply);
 void handle_describe_cluster(broker_context& ctx, request r, responder reply);
+void handle_find_coordinator(broker_context& ctx, request r, responder reply);
+void handle_join_group(broker_context& ctx, request r, responder reply);
+void handle_sync_group(broker_context& ctx, request r, responder reply);
+void handle_heartbeat(broker_context& ctx, request r, responder reply);
+void handle_leave_group(broker_context& ctx, request r, responder reply);
+void handle_offset_commit(broker_context& ctx, request r, responder reply);
+void handle_offset_fetch(broker_context& ctx, request r, responder reply);
+void handle_offset_delete(broker_context& ctx, request r, responder reply);
+void handle_describe_groups(broker_context& ctx, request r, responder reply);
+void handle_list_groups(broker_context& ctx, request r, responder reply);
+void handle_delete_groups(broker_context& ctx, request r, responder reply);
 
 } // namespace brook::broker::handlers
