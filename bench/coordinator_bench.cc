@@ -95,7 +95,7 @@ const char* name_of(phase p) {
 
 zhandle_t* connect(const std::string& host) {
     zhandle_t* zh = zookeeper_init(host.c_str(), on_session, 30000, nullptr, nullptr, 0);
-    for (int i = 0; i < 300 && zoo_state(zh) != ZOO_CONNECTED_STATE; ++i) {
+    for (int i = 0; i < 1500 && zoo_state(zh) != ZOO_CONNECTED_STATE; ++i) {
         struct timespec ts {
             0, 20'000'000
         };
@@ -266,7 +266,7 @@ struct target {
 int main(int argc, char** argv) {
     int ops = argc > 1 ? std::atoi(argv[1]) : 100000;
     int window = argc > 2 ? std::atoi(argv[2]) : 1000;
-    int rounds = argc > 3 ? std::max(1, std::atoi(argv[3])) : 5;
+    int rounds = argc > 3 ? std::max(1, std::atoi(argv[3])) : 10;
     int warmup = std::max(1, ops / 5);
     zoo_set_debug_level(ZOO_LOG_LEVEL_ERROR);
     std::string why;

@@ -99,6 +99,7 @@ result<void> txn_log::open_file(int64_t zxid) {
     BOOST_OUTCOME_TRY(write_all(_fd, header.data(), header.size(), 0));
     _file_pos = header_size;
     _file_size = 0;
+    _zeroed = header_size;
     // The new file's directory entry must survive a crash before any of its txns count as durable.
     int dfd = ::open(_dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (dfd >= 0) {
@@ -134,6 +135,21 @@ result<void> txn_log::flush_buffer() {
     BOOST_OUTCOME_TRY(write_all(_fd, _buffer.data(), _buffer.size(), _file_pos));
     _file_pos = end;
     _buffer.clear();
+    if (end + static_cast<int64_t>(entry_header) > _zeroed) {
+        // Keep a zeroed chunk ahead of the end (see the header): the next fdatasync makes it
+        // durable once, and the appends after it are plain overwrites.
+        constexpr int64_t zero_chunk = 1 << 20;
+        static const bytes zeros(zero_chunk, 0);
+        int64_t from = std::max(_zeroed, end);
+        int64_t to = (end / zero_chunk + 2) * zero_chunk;
+        while (from < to) {
+            int64_t n = std::min(to - from, zero_chunk);
+            BOOST_OUTCOME_TRY(write_all(_fd, zeros.data(), static_cast<size_t>(n), from));
+            from += n;
+        }
+        _zeroed = to;
+        _file_size = std::max(_file_size, to);
+    }
     return success();
 }
 

@@ -6,8 +6,10 @@
 // Layout (integers big-endian):
 //   header : "BKTL" | u32 format version (1) | u64 reserved (0)                     16 bytes
 //   entry  : u32 payload length (> 0) | u32 CRC-32C of payload | payload (an encoded txn, txn.h)
-//   end    : a zero length; files are preallocated with zeros in `prealloc` steps so an fsync of
-//            appended data rarely has to update the file size.
+//   end    : a zero length; files are preallocated (fallocate) in `prealloc` steps so an fsync of
+//            appended data rarely has to update the file size, and zeros are written 1 MiB ahead
+//            of the last entry, so appends overwrite blocks already written: their fdatasync
+//            writes the data only, not the metadata of converting unwritten extents.
 // Recovery reads entries until a zero length, a length past the end, or a CRC mismatch. In the
 // newest file that point is a torn tail from a crash and the file is truncated there; anywhere
 // else it is corruption and recovery fails.
@@ -57,6 +59,7 @@ private:
     int _fd = -1;
     int64_t _file_pos = 0;  // bytes written to the file
     int64_t _file_size = 0; // allocated size
+    int64_t _zeroed = 0;    // zeros written up to here
     bytes _buffer;
 };
 
