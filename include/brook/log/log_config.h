@@ -14,7 +14,8 @@ int64_t system_clock_ms();
 struct log_config {
     /// segment.bytes: roll the active segment before it would exceed this size.
     uint64_t segment_bytes = uint64_t{1} << 30;
-    /// segment.ms: roll a non-empty active segment this long after it was created.
+    /// segment.ms: roll a non-empty active segment this long after its first batch's timestamp
+    /// (creation time when it has none); see src/log/README.md.
     int64_t segment_ms = int64_t{7} * 24 * 3600 * 1000;
     /// index.interval.bytes: bytes between offset index entries.
     uint32_t index_interval_bytes = 4096;
