@@ -57,6 +57,8 @@ struct broker::impl {
     metadata_store metadata;
     partition_manager partitions;
     purgatory waiting;
+    fetch_session_cache fetch_sessions{fetch_session_config{
+        static_cast<size_t>(cfg.get_int("max.incremental.fetch.session.cache.slots")), std::chrono::minutes(2)}};
     std::optional<controller> topics;
     std::unique_ptr<group::group_service> groups;
     std::optional<broker_context> context;
@@ -93,7 +95,7 @@ result<void> broker::start() {
                      *m.logs);
     m.topics->attach(m.link.get());
     m.link->watch_deletions([&m](const std::string& name) { m.topics->forget_topic(name); });
-    m.context.emplace(broker_context{settings, m.cfg, m.metadata, m.partitions, *m.topics, m.waiting});
+    m.context.emplace(broker_context{settings, m.cfg, m.metadata, m.partitions, *m.topics, m.waiting, m.fetch_sessions});
     m.groups = std::make_unique<group::group_service>(m.cfg, node_id, m.metadata, m.partitions, *m.topics, m.waiting);
     m.groups->start();
     m.context->groups = m.groups.get();

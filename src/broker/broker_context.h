@@ -2,6 +2,7 @@
 // What request handlers share: this broker's identity, the settings they read on every request
 // and the services they call. Built once at startup; every member outlives the network layer.
 #include "broker/controller.h"
+#include "broker/fetch_session.h"
 #include "broker/metadata_store.h"
 #include "broker/partition_manager.h"
 #include "broker/purgatory.h"
@@ -32,6 +33,7 @@ struct broker_context {
     partition_manager& partitions;
     controller& topics;
     purgatory& waiting;
+    fetch_session_cache& fetch_sessions;
     /// The group coordinator (FindCoordinator, JoinGroup, offsets...); set once at startup.
     group::group_service* groups = nullptr;
 };

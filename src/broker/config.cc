@@ -38,6 +38,8 @@ config_registry build() {
         .define(key("max.connections.per.ip", t::int32, "2147483647", "Connections accepted per client IP.", 0))
         .define(key("message.max.bytes", t::int32, "1048588", "Largest record batch accepted.", 0))
         .define(key("fetch.max.bytes", t::int32, "57671680", "Largest fetch response.", 1024))
+        .define(key("max.incremental.fetch.session.cache.slots", t::int32, "1000",
+                    "Incremental fetch sessions kept (KIP-227); 0 disables them.", 0))
         // Coordinator connection.
         .define(key("zookeeper.connect", t::string, "",
                     "host:port[,host:port][/chroot] of the coordinator ensemble; empty starts the embedded one."))

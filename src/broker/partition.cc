@@ -72,6 +72,27 @@ read_result partition::read(int64_t offset, int32_t max_bytes, bool min_one) con
     return r;
 }
 
+read_result partition::read_region(int64_t offset, int32_t max_bytes, bool min_one) const {
+    read_result r;
+    r.high_watermark = _log->high_watermark().value();
+    r.last_stable_offset = r.high_watermark;
+    r.log_start_offset = _log->log_start_offset().value();
+    if (!min_one && max_bytes <= 0) {
+        return r;
+    }
+    auto limit = static_cast<size_t>(std::max(max_bytes, 0));
+    auto read = _log->read(brook::offset(offset), limit, brook::offset(r.high_watermark));
+    if (!read) {
+        r.error = to_kafka(read.error());
+        return r;
+    }
+    // The log returns the first batch whole; only the response's first partition may exceed.
+    if (min_one || read.value().region.length <= limit) {
+        r.region = std::move(read.value().region);
+    }
+    return r;
+}
+
 int64_t partition::log_start_offset() const {
     return _log->log_start_offset().value();
 }

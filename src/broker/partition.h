@@ -35,6 +35,8 @@ struct read_result {
     int64_t last_stable_offset = 0;
     /// Whole record batches starting at or before the fetch offset.
     bytes records;
+    /// The same batches left in their segment file (read_region); length 0 when none.
+    log::file_region region;
 };
 
 class partition {
@@ -52,6 +54,9 @@ public:
     /// one, else nothing when the first batch does not fit), never past the high watermark.
     /// OFFSET_OUT_OF_RANGE outside [log start, log end].
     read_result read(int64_t offset, int32_t max_bytes, bool min_one) const;
+    /// Same as read(), but the batches stay in the segment file: `region` holds a reference to the
+    /// open file, so it stays readable after retention deletes the segment.
+    read_result read_region(int64_t offset, int32_t max_bytes, bool min_one) const;
 
     int64_t log_start_offset() const;
     int64_t log_end_offset() const;

@@ -1,16 +1,21 @@
 // Fetch (key 1): read from partition logs; with min_bytes not yet available, park the request in
 // the purgatory until an append to one of its partitions or max_wait_ms.
 //
-// Fetch sessions (KIP-227): this broker never creates one. A sessionless fetch (id 0, epoch -1) is
-// served; a request to open a session (id 0, epoch 0) is served in full and answered with session
-// id 0, which clients take as "no session" and keep sending full fetches; an incremental fetch for
-// an unknown session gets FETCH_SESSION_ID_NOT_FOUND.
+// Record bytes are not copied: each partition's batches are a file region of its segment, sent
+// with sendfile(2) (see fetch_encode.h). Fetch sessions (KIP-227, v7+) live in the broker's
+// fetch_session_cache (see fetch_session.h for the rules); an incremental fetch reads every
+// partition of its session and answers only those with news. Versions 0-3 get message sets
+// (magic 0 for v0-1, magic 1 for v2-3) converted from the stored batches, which are copied.
 #include "brook/protocol/kafka/messages/fetch.h"
 
+#include "broker/fetch_session.h"
 #include "broker/handlers/codec.h"
+#include "broker/handlers/fetch_encode.h"
 #include "broker/handlers/handlers.h"
 #include "brook/common/logging.h"
 #include "brook/protocol/kafka/error_code.h"
+#include "brook/protocol/kafka/record_errc.h"
+#include "brook/protocol/kafka/record_legacy.h"
 
 #include <spdlog/spdlog.h>
 
@@ -20,9 +25,12 @@ namespace brook::broker::handlers {
 
 namespace {
 
+/// Bound on the decompressed bytes of one partition's batches converted for an old Fetch version.
+constexpr size_t max_down_convert_bytes = 256 * 1024 * 1024;
+
 struct fetch_target {
     size_t topic_slot; // index into the response's topics
-    int32_t partition = 0;
+    session_partition_key key;
     int64_t offset = 0;
     int32_t max_bytes = 0;
     std::shared_ptr<broker::partition> log;
@@ -33,44 +41,83 @@ struct fetch_plan {
     int16_t version = 0;
     int32_t min_bytes = 0;
     int32_t max_bytes = 0;
+    /// The session this fetch belongs to (0: none); `incremental` answers only partitions with news.
+    int32_t session_id = 0;
+    bool incremental = false;
+    fetch_session_cache* sessions = nullptr;
     std::vector<kafka::fetch_response::fetchable_topic_response> topics; // names / ids only
     std::vector<fetch_target> targets;
 };
 
-fetch_plan plan_fetch(broker_context& ctx, const kafka::fetch_request& body, int16_t version) {
-    fetch_plan plan;
-    plan.version = version;
-    plan.min_bytes = body.min_bytes;
-    plan.max_bytes = std::min(body.max_bytes, ctx.settings.fetch_max_bytes);
-    const bool by_id = version >= 13;
+/// The partitions a request names, keyed as its version does (names before v13, ids from v13).
+std::vector<partition_fetch_state> requested(const kafka::fetch_request& body, int16_t version) {
+    std::vector<partition_fetch_state> out;
     for (const auto& ft : body.topics) {
-        std::optional<topic_metadata> topic =
-            by_id ? ctx.metadata.topic_by_id(ft.topic_id) : ctx.metadata.topic(ft.topic);
-        kafka::fetch_response::fetchable_topic_response tr;
-        tr.topic = ft.topic;
-        tr.topic_id = ft.topic_id;
-        size_t slot = plan.topics.size();
-        plan.topics.push_back(std::move(tr));
         for (const auto& fp : ft.partitions) {
-            fetch_target t{slot, fp.partition, fp.fetch_offset, fp.partition_max_bytes, nullptr};
-            if (!topic) {
-                t.error = by_id ? kafka::error_code::unknown_topic_id : kafka::error_code::unknown_topic_or_partition;
-            } else if (fp.partition < 0 || static_cast<size_t>(fp.partition) >= topic->partitions.size()) {
-                t.error = kafka::error_code::unknown_topic_or_partition;
-            } else if (topic->partitions[static_cast<size_t>(fp.partition)].leader != ctx.settings.node_id) {
-                t.error = kafka::error_code::not_leader_or_follower;
+            partition_fetch_state s;
+            if (version >= 13) {
+                s.key.topic_id = ft.topic_id;
             } else {
-                t.log = ctx.partitions.get(topic->name, fp.partition);
-                if (!t.log) {
-                    t.error = kafka::error_code::unknown_topic_or_partition;
-                } else if (fp.fetch_offset < t.log->log_start_offset() || fp.fetch_offset > t.log->log_end_offset()) {
-                    t.error = kafka::error_code::offset_out_of_range;
-                }
+                s.key.topic = ft.topic;
             }
-            plan.targets.push_back(std::move(t));
+            s.key.partition = fp.partition;
+            s.fetch_offset = fp.fetch_offset;
+            s.max_bytes = fp.partition_max_bytes;
+            out.push_back(std::move(s));
         }
     }
-    return plan;
+    return out;
+}
+
+std::vector<session_partition_key> forgotten(const kafka::fetch_request& body, int16_t version) {
+    std::vector<session_partition_key> out;
+    for (const auto& ft : body.forgotten_topics_data) {
+        for (int32_t p : ft.partitions) {
+            session_partition_key k;
+            if (version >= 13) {
+                k.topic_id = ft.topic_id;
+            } else {
+                k.topic = ft.topic;
+            }
+            k.partition = p;
+            out.push_back(std::move(k));
+        }
+    }
+    return out;
+}
+
+void plan_targets(broker_context& ctx, fetch_plan& plan, const std::vector<partition_fetch_state>& wanted) {
+    const bool by_id = plan.version >= 13;
+    std::optional<topic_metadata> topic;
+    for (const auto& w : wanted) {
+        // Consecutive partitions of one topic share a topic entry in the response.
+        const bool same_topic = !plan.targets.empty() && plan.targets.back().key.topic == w.key.topic &&
+                                plan.targets.back().key.topic_id == w.key.topic_id;
+        if (!same_topic) {
+            topic = by_id ? ctx.metadata.topic_by_id(w.key.topic_id) : ctx.metadata.topic(w.key.topic);
+            kafka::fetch_response::fetchable_topic_response tr;
+            tr.topic = w.key.topic;
+            tr.topic_id = w.key.topic_id;
+            plan.topics.push_back(std::move(tr));
+        }
+        fetch_target t{plan.topics.size() - 1, w.key, w.fetch_offset, w.max_bytes, nullptr};
+        const int32_t p = w.key.partition;
+        if (!topic) {
+            t.error = by_id ? kafka::error_code::unknown_topic_id : kafka::error_code::unknown_topic_or_partition;
+        } else if (p < 0 || static_cast<size_t>(p) >= topic->partitions.size()) {
+            t.error = kafka::error_code::unknown_topic_or_partition;
+        } else if (topic->partitions[static_cast<size_t>(p)].leader != ctx.settings.node_id) {
+            t.error = kafka::error_code::not_leader_or_follower;
+        } else {
+            t.log = ctx.partitions.get(topic->name, p);
+            if (!t.log) {
+                t.error = kafka::error_code::unknown_topic_or_partition;
+            } else if (w.fetch_offset < t.log->log_start_offset() || w.fetch_offset > t.log->log_end_offset()) {
+                t.error = kafka::error_code::offset_out_of_range;
+            }
+        }
+        plan.targets.push_back(std::move(t));
+    }
 }
 
 bool has_errors(const fetch_plan& plan) {
@@ -89,14 +136,47 @@ uint64_t bytes_available(const fetch_plan& plan) {
     return total;
 }
 
+file_region to_network(log::file_region r) {
+    const int fd = r.file->fd();
+    return file_region{fd, static_cast<int64_t>(r.position), static_cast<uint32_t>(r.length), std::move(r.file)};
+}
+
+/// Fetch v0-3 predate RecordBatch v2: the batches are copied and down-converted to message sets
+/// of magic 0 (v0-1) or 1 (v2-3). Returns whether records were returned.
+bool read_message_set(const fetch_target& t, int32_t limit, bool min_one, int16_t version,
+                      kafka::fetch_response::partition_data& pd, int64_t& budget) {
+    auto read = t.log->read(t.offset, limit, min_one);
+    pd.error_code = static_cast<int16_t>(read.error);
+    pd.high_watermark = read.high_watermark;
+    pd.last_stable_offset = read.last_stable_offset;
+    pd.log_start_offset = read.log_start_offset;
+    pd.records = bytes();
+    if (read.records.empty()) {
+        return false;
+    }
+    budget = std::max<int64_t>(budget - static_cast<int64_t>(read.records.size()), 0);
+    const int8_t magic = version <= 1 ? 0 : 1;
+    auto converted = kafka::down_convert_to_message_set(read.records, magic, max_down_convert_bytes);
+    if (!converted) {
+        // zstd has no message-set form; Kafka answers such fetches with this error.
+        pd.error_code = static_cast<int16_t>(converted.error() == kafka::record_errc::unsupported_compression
+                                                 ? kafka::error_code::unsupported_compression_type
+                                                 : kafka::error_code::corrupt_message);
+        return false;
+    }
+    pd.records = std::move(converted).value();
+    return !pd.records->empty();
+}
+
 response build_response(const fetch_plan& plan) {
-    kafka::fetch_response resp;
-    resp.responses = plan.topics;
+    std::vector<kafka::fetch_response::fetchable_topic_response> topics = plan.topics;
+    fetch_regions slot_regions(topics.size());
     int64_t budget = std::max(plan.max_bytes, 0);
     bool any_records = false;
     for (const auto& t : plan.targets) {
         kafka::fetch_response::partition_data pd;
-        pd.partition_index = t.partition;
+        pd.partition_index = t.key.partition;
+        std::optional<file_region> region;
         if (t.error != kafka::error_code::none || !t.log) {
             pd.error_code = static_cast<int16_t>(t.error);
             pd.high_watermark = -1;
@@ -105,26 +185,52 @@ response build_response(const fetch_plan& plan) {
                 pd.last_stable_offset = pd.high_watermark;
                 pd.log_start_offset = t.log->log_start_offset();
             }
-            resp.responses[t.topic_slot].partitions.push_back(std::move(pd));
-            continue;
+        } else {
+            auto limit = static_cast<int32_t>(std::min<int64_t>(budget, std::max(t.max_bytes, 0)));
+            if (plan.version < 4) {
+                any_records = read_message_set(t, limit, !any_records, plan.version, pd, budget) || any_records;
+                topics[t.topic_slot].partitions.push_back(std::move(pd));
+                slot_regions[t.topic_slot].push_back(std::nullopt);
+                continue;
+            }
+            // As in Kafka (KIP-74), the first batch is returned even when larger than the limits,
+            // so that a consumer can always make progress.
+            auto read = t.log->read_region(t.offset, limit, !any_records);
+            pd.error_code = static_cast<int16_t>(read.error);
+            pd.high_watermark = read.high_watermark;
+            pd.last_stable_offset = read.last_stable_offset;
+            pd.log_start_offset = read.log_start_offset;
+            if (read.region.length > 0) {
+                any_records = true;
+                budget = std::max<int64_t>(budget - static_cast<int64_t>(read.region.length), 0);
+                // The records stay in the segment file and go out with sendfile(2); the region
+                // holds the open file, so retention deleting the segment meanwhile is harmless.
+                region = to_network(std::move(read.region));
+            } else {
+                pd.records = bytes();
+            }
         }
-        auto limit = static_cast<int32_t>(std::min<int64_t>(budget, std::max(t.max_bytes, 0)));
-        // As in Kafka (KIP-74), the first batch is returned even when larger than the limits, so
-        // that a consumer can always make progress.
-        auto read = t.log->read(t.offset, limit, !any_records);
-        pd.error_code = static_cast<int16_t>(read.error);
-        pd.high_watermark = read.high_watermark;
-        pd.last_stable_offset = read.last_stable_offset;
-        pd.log_start_offset = read.log_start_offset;
-        if (!read.records.empty()) {
-            any_records = true;
-            budget -= static_cast<int64_t>(read.records.size());
-            budget = std::max<int64_t>(budget, 0);
+        if (plan.session_id != 0) {
+            partition_response_state sent{pd.high_watermark, pd.last_stable_offset, pd.log_start_offset,
+                                          region.has_value(), pd.error_code};
+            if (!plan.sessions->note_response(plan.session_id, t.key, sent) && plan.incremental) {
+                continue; // nothing new for this partition
+            }
         }
-        pd.records = std::move(read.records);
-        resp.responses[t.topic_slot].partitions.push_back(std::move(pd));
+        topics[t.topic_slot].partitions.push_back(std::move(pd));
+        slot_regions[t.topic_slot].push_back(std::move(region));
     }
-    return encode(resp, plan.version);
+    kafka::fetch_response resp;
+    resp.session_id = plan.session_id;
+    fetch_regions regions;
+    for (size_t i = 0; i < topics.size(); ++i) {
+        if (plan.incremental && topics[i].partitions.empty()) {
+            continue; // incremental responses leave out topics without news
+        }
+        resp.responses.push_back(std::move(topics[i]));
+        regions.push_back(std::move(slot_regions[i]));
+    }
+    return encode_fetch_response(resp, plan.version, regions);
 }
 
 /// A fetch waiting for min_bytes: completed by an append to one of its partitions or at max_wait.
@@ -148,10 +254,10 @@ private:
     responder _reply;
 };
 
-kafka::fetch_response session_error(kafka::error_code e) {
+response session_error(kafka::error_code e, int16_t version) {
     kafka::fetch_response resp;
     resp.error_code = static_cast<int16_t>(e);
-    return resp;
+    return encode_fetch_response(resp, version, {});
 }
 
 } // namespace
@@ -167,15 +273,28 @@ void handle_fetch(broker_context& ctx, request r, responder reply) {
     }
     const auto& body = req.value().body;
     const int16_t version = r.prefix.api_version;
-    if (version >= 7 && body.session_id != 0) {
-        reply.send(encode(session_error(kafka::error_code::fetch_session_id_not_found), version));
-        return;
-    }
+    fetch_plan plan;
+    plan.version = version;
+    plan.min_bytes = body.min_bytes;
+    plan.max_bytes = std::min(body.max_bytes, ctx.settings.fetch_max_bytes);
+    plan.sessions = &ctx.fetch_sessions;
+    std::vector<partition_fetch_state> wanted = requested(body, version);
     if (version >= 7 && body.session_epoch > 0) {
-        reply.send(encode(session_error(kafka::error_code::invalid_fetch_session_epoch), version));
-        return;
+        auto updated = ctx.fetch_sessions.update(body.session_id, body.session_epoch, version >= 13, wanted,
+                                                 forgotten(body, version));
+        if (updated.error != kafka::error_code::none) {
+            reply.send(session_error(updated.error, version));
+            return;
+        }
+        wanted = std::move(updated.partitions);
+        plan.session_id = body.session_id;
+        plan.incremental = true;
+    } else if (version >= 7 && body.session_epoch == 0) {
+        plan.session_id = ctx.fetch_sessions.open(body.session_id, wanted, version >= 13).session_id;
+    } else if (version >= 7 && body.session_id != 0) {
+        ctx.fetch_sessions.close(body.session_id); // epoch -1: the consumer ends its session
     }
-    auto plan = plan_fetch(ctx, body, version);
+    plan_targets(ctx, plan, wanted);
     if (body.max_wait_ms <= 0 || has_errors(plan) || plan.targets.empty() ||
         bytes_available(plan) >= static_cast<uint64_t>(std::max(plan.min_bytes, 0))) {
         reply.send(build_response(plan));
@@ -183,7 +302,7 @@ void handle_fetch(broker_context& ctx, request r, responder reply) {
     }
     std::vector<std::string> keys;
     for (const auto& t : plan.targets) {
-        keys.push_back(partition_manager::key(t.log->topic(), t.partition));
+        keys.push_back(partition_manager::key(t.log->topic(), t.key.partition));
     }
     auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(body.max_wait_ms);
     ctx.waiting.park(std::make_shared<delayed_fetch>(std::move(plan), std::move(reply)), keys, deadline);

@@ -17,9 +17,9 @@ namespace {
 // 3.8.0 range. Produce starts at 3 and Fetch at 4 (RecordBatch v2 only: no message-set
 // down-conversion yet); ListOffsets starts at 1 (v0's offset arrays are not served).
 constexpr std::array<api_entry, 20> table{{
-    {keys::produce, 3, 11, handle_produce},
-    {keys::fetch, 4, 16, handle_fetch},
-    {keys::list_offsets, 1, 8, handle_list_offsets},
+    {keys::produce, 0, 11, handle_produce},
+    {keys::fetch, 0, 16, handle_fetch},
+    {keys::list_offsets, 0, 8, handle_list_offsets},
     {keys::metadata, 0, 12, handle_metadata},
     {keys::api_versions, 0, 3, handle_api_versions},
     {keys::create_topics, 0, 7, handle_create_topics},

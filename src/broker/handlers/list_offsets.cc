@@ -1,5 +1,5 @@
 // ListOffsets (key 2): earliest (-2), latest (-1), max timestamp (-3) or the first offset at or
-// after a timestamp.
+// after a timestamp. v0 answers the same offset as a one-element "old style" offset list.
 #include "brook/protocol/kafka/messages/list_offsets.h"
 
 #include "broker/handlers/codec.h"
@@ -77,7 +77,13 @@ void handle_list_offsets(broker_context& ctx, request r, responder reply) {
         tr.name = t.name;
         auto topic = ctx.metadata.topic(t.name);
         for (const auto& p : t.partitions) {
-            tr.partitions.push_back(list_one(ctx, topic, p));
+            auto answer = list_one(ctx, topic, p);
+            if (r.prefix.api_version == 0 && answer.offset >= 0 && p.max_num_offsets > 0) {
+                // v0 answers a list of offsets; the first is the one clients use (Kafka adds older
+                // segment base offsets after it, which no client reads).
+                answer.old_style_offsets.push_back(answer.offset);
+            }
+            tr.partitions.push_back(std::move(answer));
         }
         resp.topics.push_back(std::move(tr));
     }
