@@ -94,6 +94,7 @@ result<void> broker::start() {
                      static_cast<int16_t>(m.cfg.get_int("default.replication.factor")), m.metadata, m.partitions,
                      *m.logs);
     m.topics->attach(m.link.get());
+    BOOST_OUTCOME_TRY(m.topics->restore_configs(m.cfg));
     m.link->watch_deletions([&m](const std::string& name) { m.topics->forget_topic(name); });
     m.context.emplace(broker_context{settings, m.cfg, m.metadata, m.partitions, *m.topics, m.waiting, m.fetch_sessions});
     m.groups = std::make_unique<group::group_service>(m.cfg, node_id, m.metadata, m.partitions, *m.topics, m.waiting);
@@ -208,6 +209,7 @@ result<int32_t> broker::join_cluster() {
     opts.connect_string = m.coordinator_connect;
     opts.session_timeout = std::chrono::milliseconds(m.cfg.get_int("zookeeper.session.timeout.ms"));
     opts.connection_timeout = std::chrono::milliseconds(m.cfg.get_int("zookeeper.connection.timeout.ms"));
+    opts.session_file = std::filesystem::path(dir) / "coordinator-session";
     const int32_t wanted = m.cfg.get_int("broker.id");
     opts.node_id = meta ? meta->broker_id : (wanted >= 0 ? wanted : 1001);
     BOOST_OUTCOME_TRY(m.link->connect(opts));

@@ -114,6 +114,12 @@ result<std::shared_ptr<log::partition_log>> log_store::create(const log::topic_p
     return l;
 }
 
+std::shared_ptr<log::partition_log> log_store::find(const log::topic_partition& tp) const {
+    std::lock_guard lock(_mutex);
+    auto it = _logs.find(tp);
+    return it == _logs.end() ? nullptr : it->second;
+}
+
 void log_store::remove(const log::topic_partition& tp) {
     std::shared_ptr<log::partition_log> l;
     {

@@ -43,6 +43,11 @@ public:
 
     /// Creates an empty log (or returns the existing one).
     result<std::shared_ptr<log::partition_log>> create(const log::topic_partition& tp, const log::topic_id& id);
+    /// The log of a partition, or null.
+    std::shared_ptr<log::partition_log> find(const log::topic_partition& tp) const;
+    const std::filesystem::path& dir() const noexcept { return _dir; }
+    /// The settings logs get from the static broker configuration.
+    const log::log_config& defaults() const noexcept { return _defaults; }
     /// Closes and deletes a partition's directory.
     void remove(const log::topic_partition& tp);
 

@@ -108,4 +108,25 @@ std::vector<topic_metadata> metadata_store::topics() const {
     return out;
 }
 
+bool metadata_store::set_topic_configs(const std::string& name, std::map<std::string, std::string> configs) {
+    std::unique_lock lock(_mutex);
+    auto it = _topics.find(name);
+    if (it == _topics.end()) {
+        return false;
+    }
+    it->second.configs = std::move(configs);
+    return true;
+}
+
+void metadata_store::set_broker_configs(const std::string& entity, std::map<std::string, std::string> configs) {
+    std::unique_lock lock(_mutex);
+    _broker_configs[entity] = std::move(configs);
+}
+
+std::map<std::string, std::string> metadata_store::broker_configs(const std::string& entity) const {
+    std::shared_lock lock(_mutex);
+    auto it = _broker_configs.find(entity);
+    return it == _broker_configs.end() ? std::map<std::string, std::string>{} : it->second;
+}
+
 } // namespace brook::broker

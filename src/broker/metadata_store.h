@@ -63,6 +63,12 @@ public:
     std::optional<topic_metadata> topic(const std::string& name) const;
     std::optional<topic_metadata> topic_by_id(const topic_id& id) const;
     std::vector<topic_metadata> topics() const;
+    /// Replaces a topic's config overrides; false when there is no such topic.
+    bool set_topic_configs(const std::string& name, std::map<std::string, std::string> configs);
+
+    /// Dynamic broker configs (/config/brokers/<entity>): entity is a broker id or "<default>".
+    void set_broker_configs(const std::string& entity, std::map<std::string, std::string> configs);
+    std::map<std::string, std::string> broker_configs(const std::string& entity) const;
 
 private:
     mutable std::shared_mutex _mutex;
@@ -70,6 +76,7 @@ private:
     int32_t _controller = -1;
     std::map<int32_t, broker_endpoint> _brokers;
     std::map<std::string, topic_metadata, std::less<>> _topics;
+    std::map<std::string, std::map<std::string, std::string>> _broker_configs;
 };
 
 } // namespace brook::broker

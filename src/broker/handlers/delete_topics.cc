@@ -1,7 +1,9 @@
-// DeleteTopics (key 20): by name (v0-5) or by name or id (v6+).
+// DeleteTopics (key 20): by name (v0-5) or by name or id (v6+); answered once the deletion
+// request is in the coordinator.
 #include "brook/protocol/kafka/messages/delete_topics.h"
 
 #include "broker/handlers/codec.h"
+#include "broker/handlers/config_changes.h"
 #include "broker/handlers/handlers.h"
 #include "brook/protocol/kafka/error_code.h"
 
@@ -25,23 +27,37 @@ void handle_delete_topics(broker_context& ctx, request r, responder reply) {
             wanted.emplace_back(n, kafka::uuid{});
         }
     }
-    kafka::delete_topics_response resp;
-    for (auto& [name, id] : wanted) {
-        kafka::delete_topics_response::deletable_topic_result out;
+    using response = kafka::delete_topics_response;
+    response resp;
+    resp.responses.resize(wanted.size());
+    auto join = std::make_shared<reply_join<response>>(std::move(resp), wanted.size(), std::move(reply), version);
+    for (size_t i = 0; i < wanted.size(); ++i) {
+        auto& [name, id] = wanted[i];
         std::optional<topic_metadata> topic = name ? ctx.metadata.topic(*name) : ctx.metadata.topic_by_id(id);
-        out.name = topic ? std::optional<std::string>(topic->name) : name;
-        out.topic_id = topic ? topic->id : id;
+        auto finish = [join, i, name = topic ? std::optional<std::string>(topic->name) : name,
+                       id = topic ? topic->id : id](kafka::error_code e, std::optional<std::string> message) {
+            join->complete_one([&](response& out) {
+                auto& r = out.responses[i];
+                r.name = name;
+                r.topic_id = id;
+                r.error_code = static_cast<int16_t>(e);
+                r.error_message = std::move(message);
+            });
+        };
         if (!ctx.settings.delete_topic_enable) {
-            out.error_code = static_cast<int16_t>(kafka::error_code::topic_deletion_disabled);
+            finish(kafka::error_code::topic_deletion_disabled, "Topic deletion is disabled.");
         } else if (!topic) {
-            out.error_code = static_cast<int16_t>(name ? kafka::error_code::unknown_topic_or_partition
-                                                       : kafka::error_code::unknown_topic_id);
+            finish(name ? kafka::error_code::unknown_topic_or_partition : kafka::error_code::unknown_topic_id,
+                   std::nullopt);
         } else {
-            out.error_code = static_cast<int16_t>(ctx.topics.delete_topic(topic->name));
+            ctx.topics.delete_topic_async(topic->name, [finish](change_outcome o) {
+                finish(o.error, o.error == kafka::error_code::none ? std::nullopt : std::optional(o.message));
+            });
         }
-        resp.responses.push_back(std::move(out));
     }
-    reply.send(encode(resp, version));
+    if (wanted.empty()) {
+        join->complete_one([](response&) {});
+    }
 }
 
 } // namespace brook::broker::handlers

@@ -1,13 +1,15 @@
-// DescribeConfigs (key 32): topic configs (overrides, else the broker default they derive from)
-// and broker configs (the values this broker runs with).
+// DescribeConfigs (key 32): topic configs (overrides, else the broker value they derive from,
+// dynamic or static) and broker configs (the values in use, with their sources).
 #include "brook/protocol/kafka/messages/describe_configs.h"
 
+#include "broker/dynamic_config.h"
 #include "broker/handlers/codec.h"
 #include "broker/handlers/handlers.h"
 #include "brook/broker/config.h"
 #include "brook/protocol/kafka/error_code.h"
 
 #include <algorithm>
+#include <map>
 #include <string_view>
 
 namespace brook::broker::handlers {
@@ -19,9 +21,8 @@ using config_entry = kafka::describe_configs_response::describe_configs_resource
 // Kafka's resource types and config sources and types (DescribeConfigs wire values).
 constexpr int8_t resource_topic = 2;
 constexpr int8_t resource_broker = 4;
-constexpr int8_t source_dynamic_topic = 1;
-constexpr int8_t source_static_broker = 4;
-constexpr int8_t source_default = 5;
+constexpr int8_t source_dynamic_topic = static_cast<int8_t>(config_source::dynamic_topic);
+constexpr int8_t source_default = static_cast<int8_t>(config_source::default_config);
 constexpr int8_t type_boolean = 1;
 constexpr int8_t type_string = 2;
 constexpr int8_t type_int = 3;
@@ -29,30 +30,28 @@ constexpr int8_t type_long = 5;
 constexpr int8_t type_double = 6;
 constexpr int8_t type_list = 7;
 
-/// A topic config and the broker key its default comes from.
-struct topic_key {
-    std::string_view name;
-    std::string_view broker_key;
-    int8_t type;
-};
-
-constexpr topic_key topic_keys[] = {
-    {"cleanup.policy", "log.cleanup.policy", type_list},
-    {"compression.type", "compression.type", type_string},
-    {"delete.retention.ms", "log.cleaner.delete.retention.ms", type_long},
-    {"flush.messages", "log.flush.interval.messages", type_long},
-    {"index.interval.bytes", "log.index.interval.bytes", type_int},
-    {"max.message.bytes", "message.max.bytes", type_int},
-    {"message.timestamp.type", "log.message.timestamp.type", type_string},
-    {"min.cleanable.dirty.ratio", "log.cleaner.min.cleanable.ratio", type_double},
-    {"min.insync.replicas", "min.insync.replicas", type_int},
-    {"retention.bytes", "log.retention.bytes", type_long},
-    {"retention.ms", "", type_long},
-    {"segment.bytes", "log.segment.bytes", type_int},
-    {"segment.index.bytes", "log.index.size.max.bytes", type_int},
-    {"segment.ms", "", type_long},
-    {"unclean.leader.election.enable", "unclean.leader.election.enable", type_boolean},
-};
+/// Kafka's defaults of topic configs without a broker synonym here.
+std::string topic_only_default(std::string_view name) {
+    static const std::map<std::string_view, std::string_view> defaults = {
+        {"file.delete.delay.ms", "60000"},
+        {"follower.replication.throttled.replicas", ""},
+        {"leader.replication.throttled.replicas", ""},
+        {"local.retention.bytes", "-2"},
+        {"local.retention.ms", "-2"},
+        {"max.compaction.lag.ms", "9223372036854775807"},
+        {"message.downconversion.enable", "true"},
+        {"message.format.version", "3.0-IV1"},
+        {"message.timestamp.after.max.ms", "9223372036854775807"},
+        {"message.timestamp.before.max.ms", "9223372036854775807"},
+        {"message.timestamp.difference.max.ms", "9223372036854775807"},
+        {"min.compaction.lag.ms", "0"},
+        {"preallocate", "false"},
+        {"remote.storage.enable", "false"},
+        {"segment.jitter.ms", "0"},
+    };
+    auto it = defaults.find(name);
+    return it == defaults.end() ? std::string() : std::string(it->second);
+}
 
 std::string broker_value(const config_values& cfg, std::string_view key) {
     if (key.empty()) {
@@ -65,6 +64,8 @@ std::string broker_value(const config_values& cfg, std::string_view key) {
     const auto* def = cfg.registry().find(key);
     return def && def->default_text ? *def->default_text : "";
 }
+
+int8_t type_of(config_type t);
 
 bool wanted(const std::optional<std::vector<std::string>>& keys, std::string_view name) {
     return !keys || keys->empty() || std::find(keys->begin(), keys->end(), name) != keys->end();
@@ -90,20 +91,27 @@ void describe_topic(broker_context& ctx, const kafka::describe_configs_request::
         out.error_message = "Topic '" + want.resource_name + "' does not exist.";
         return;
     }
-    for (const auto& k : topic_keys) {
+    const auto dyn = ctx.topics.broker_configs();
+    const auto effective = ctx.topics.effective_config();
+    for (const auto& k : topic_config_registry().keys()) {
         if (!wanted(want.configuration_keys, k.name)) {
             continue;
         }
-        std::string name(k.name);
-        if (auto it = topic->configs.find(name); it != topic->configs.end()) {
-            out.configs.push_back(entry(name, it->second, source_dynamic_topic, k.type, false));
+        const int8_t type = type_of(k.type);
+        if (auto it = topic->configs.find(k.name); it != topic->configs.end()) {
+            out.configs.push_back(entry(k.name, it->second, source_dynamic_topic, type, false));
             continue;
         }
-        std::string value = name == "retention.ms" ? std::to_string(effective_retention_ms(ctx.config))
-                            : name == "segment.ms" ? std::to_string(effective_roll_ms(ctx.config))
-                                                   : broker_value(ctx.config, k.broker_key);
-        bool explicitly = !k.broker_key.empty() && ctx.config.is_set(k.broker_key);
-        out.configs.push_back(entry(name, value, explicitly ? source_static_broker : source_default, k.type, false));
+        const auto broker_key = broker_synonym(k.name);
+        std::string value = k.name == "retention.ms" ? std::to_string(effective_retention_ms(effective))
+                            : k.name == "segment.ms" ? std::to_string(effective_roll_ms(effective))
+                                                     : broker_value(effective, broker_key);
+        auto source =
+            broker_key.empty() ? config_source::default_config : broker_config_source(ctx.config, dyn, broker_key);
+        if (broker_key.empty()) {
+            value = topic_only_default(k.name);
+        }
+        out.configs.push_back(entry(k.name, value, static_cast<int8_t>(source), type, false));
     }
 }
 
@@ -127,21 +135,34 @@ int8_t type_of(config_type t) {
 
 void describe_broker(broker_context& ctx, const kafka::describe_configs_request::describe_configs_resource& want,
                      kafka::describe_configs_response::describe_configs_result& out) {
-    if (!want.resource_name.empty() && want.resource_name != std::to_string(ctx.settings.node_id)) {
+    const auto dyn = ctx.topics.broker_configs();
+    if (want.resource_name.empty()) {
+        // The cluster-wide dynamic defaults (/config/brokers/<default>) only.
+        for (const auto& [k, v] : dyn.cluster_default) {
+            const auto* def = ctx.config.registry().find(k);
+            if (wanted(want.configuration_keys, k) && def) {
+                out.configs.push_back(
+                    entry(k, v, static_cast<int8_t>(config_source::dynamic_default_broker), type_of(def->type), false));
+            }
+        }
+        return;
+    }
+    if (want.resource_name != std::to_string(ctx.settings.node_id)) {
         out.error_code = static_cast<int16_t>(kafka::error_code::invalid_request);
         out.error_message = "Unexpected broker id, expected " + std::to_string(ctx.settings.node_id);
         return;
     }
+    const auto effective = ctx.topics.effective_config();
     for (const auto& key : ctx.config.registry().keys()) {
         if (key.prefix || !wanted(want.configuration_keys, key.name)) {
             continue;
         }
-        bool explicitly = ctx.config.is_set(key.name);
-        if (!explicitly && !key.default_text) {
+        auto source = broker_config_source(ctx.config, dyn, key.name);
+        if (source == config_source::default_config && !key.default_text) {
             continue;
         }
-        out.configs.push_back(entry(key.name, broker_value(ctx.config, key.name),
-                                    explicitly ? source_static_broker : source_default, type_of(key.type), true));
+        out.configs.push_back(entry(key.name, broker_value(effective, key.name), static_cast<int8_t>(source),
+                                    type_of(key.type), !is_dynamic_broker_config(key.name)));
     }
 }
 

@@ -16,7 +16,7 @@ namespace {
 // Versions below are those whose semantics the handlers implement; the codecs cover the whole
 // 3.8.0 range. Produce starts at 3 and Fetch at 4 (RecordBatch v2 only: no message-set
 // down-conversion yet); ListOffsets starts at 1 (v0's offset arrays are not served).
-constexpr std::array<api_entry, 20> table{{
+constexpr std::array<api_entry, 26> table{{
     {keys::produce, 0, 11, handle_produce},
     {keys::fetch, 0, 16, handle_fetch},
     {keys::list_offsets, 0, 8, handle_list_offsets},
@@ -25,6 +25,12 @@ constexpr std::array<api_entry, 20> table{{
     {keys::create_topics, 0, 7, handle_create_topics},
     {keys::delete_topics, 0, 6, handle_delete_topics},
     {32, 0, 4, handle_describe_configs},
+    {21, 0, 2, handle_delete_records},
+    {23, 0, 4, handle_offset_for_leader_epoch},
+    {33, 0, 2, handle_alter_configs},
+    {35, 0, 4, handle_describe_log_dirs},
+    {37, 0, 3, handle_create_partitions},
+    {44, 0, 1, handle_incremental_alter_configs},
     {60, 0, 1, handle_describe_cluster},
     // Groups and offsets (src/broker/group/).
     {8, 0, 9, handle_offset_commit},

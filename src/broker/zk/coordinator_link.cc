@@ -1,15 +1,19 @@
 #include "broker/zk/coordinator_link.h"
 
+#include "broker/zk/session_file.h"
 #include "brook/broker/errc.h"
 #include "brook/client/zookeeper/client.h"
 #include "brook/common/logging.h"
 
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <spdlog/spdlog.h>
 
 #include <atomic>
 #include <charconv>
+#include <filesystem>
 #include <future>
 #include <mutex>
 #include <optional>
@@ -40,8 +44,14 @@ struct coordinator_link::impl : std::enable_shared_from_this<impl> {
     asio::io_context io;
     std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work;
     std::thread thread;
-    std::unique_ptr<zkc::client> client;
+    /// The current session's client; replaced when a session expires (guarded by client_mutex).
+    mutable std::mutex client_mutex;
+    std::shared_ptr<zkc::client> client;
+    /// Bumped with every new client: state callbacks of replaced clients are ignored.
+    std::atomic<uint64_t> generation{0};
     link_options opts;
+    /// What register_broker() wrote, to write it again in a new session.
+    std::optional<std::string> registration;
     std::atomic<bool> controller{false};
     std::atomic<int32_t> epoch{0};
     std::atomic<bool> closed{false};
@@ -53,6 +63,18 @@ struct coordinator_link::impl : std::enable_shared_from_this<impl> {
     void bump_epoch(std::function<void(result<void>)> done);
     void scan_deletions();
     void delete_topic_znodes(const std::string& name);
+    void write_config(std::string path, bytes payload, bytes notice, bool create, int tries, write_done done);
+
+    std::shared_ptr<zkc::client> cl() const {
+        std::lock_guard lock(client_mutex);
+        return client;
+    }
+    /// Starts a client for a new session (replacing the current one).
+    std::shared_ptr<zkc::client> new_client();
+    /// After an expiry: a new session, the registration, the election and its watches again.
+    void rebuild();
+    void save_session();
+    void close_earlier_session();
 };
 
 coordinator_link::coordinator_link(metadata_store& metadata) : _impl(std::make_shared<impl>(metadata)) {}
@@ -61,29 +83,110 @@ coordinator_link::~coordinator_link() {
     close();
 }
 
+std::shared_ptr<zkc::client> coordinator_link::impl::new_client() {
+    zkc::client_options co;
+    co.connect_string = opts.connect_string;
+    co.session_timeout = opts.session_timeout;
+    const uint64_t gen = ++generation;
+    co.on_state = [weak = weak_from_this(), gen](zkc::session_state s) {
+        auto self = weak.lock();
+        if (!self || self->closed || gen != self->generation) {
+            return;
+        }
+        if (s == zkc::session_state::expired) {
+            // The ephemerals (broker registration, /controller) and the watches are gone with the
+            // session: start over in a new one, off this callback.
+            self->controller = false;
+            self->log->error("Coordinator session expired: starting a new session");
+            asio::post(self->io, [self] { self->rebuild(); });
+        } else if (s == zkc::session_state::suspended) {
+            self->log->warn("Coordinator connection lost; reconnecting");
+        }
+    };
+    auto c = std::make_shared<zkc::client>(io, co);
+    std::lock_guard lock(client_mutex);
+    client = c;
+    return c;
+}
+
+void coordinator_link::impl::rebuild() {
+    if (closed) {
+        return;
+    }
+    auto c = new_client();
+    c->wait_connected().then([self = shared_from_this(), c](result<void> r) {
+        if (self->closed) {
+            return;
+        }
+        if (!r) {
+            self->log->warn("New coordinator session failed ({}); retrying", r.error().message());
+            auto timer = std::make_shared<asio::steady_timer>(self->io, std::chrono::seconds(1));
+            timer->async_wait([self, timer](const std::error_code&) { self->rebuild(); });
+            return;
+        }
+        self->log->info("New coordinator session 0x{:x}", c->session_id());
+        self->save_session();
+        if (!self->registration) {
+            return;
+        }
+        const std::string path = "/brokers/ids/" + std::to_string(self->opts.node_id);
+        c->create_ephemeral(path, to_bytes(*self->registration)).then([self, path](result<std::string> reg) {
+            if (!reg) {
+                self->log->error("Cannot register {} again: {}", path, reg.error().message());
+            } else {
+                self->log->info("Registered broker {} again at path {}", self->opts.node_id, path);
+            }
+            self->elect(nullptr); // also re-installs the /controller and deletion watches
+        });
+    });
+}
+
+void coordinator_link::impl::save_session() {
+    if (opts.session_file.empty()) {
+        return;
+    }
+    auto c = cl();
+    auto r = write_session_file(opts.session_file, {c->session_id(), c->session_password()});
+    if (!r) {
+        log->warn("Cannot write {}: {}", opts.session_file.string(), r.error().message());
+    }
+}
+
+void coordinator_link::impl::close_earlier_session() {
+    if (opts.session_file.empty()) {
+        return;
+    }
+    auto earlier = read_session_file(opts.session_file);
+    if (!earlier) {
+        return;
+    }
+    // A crashed run leaves its session (and /brokers/ids/<id>) alive until it times out. Resuming
+    // it and closing it makes the coordinator delete its ephemerals now.
+    zkc::client_options co;
+    co.connect_string = opts.connect_string;
+    co.session_timeout = opts.session_timeout;
+    co.session_id = earlier->id;
+    co.session_password = earlier->password;
+    zkc::client old(io, co);
+    auto connected = old.wait_connected().future();
+    const auto wait = std::min<std::chrono::milliseconds>(opts.connection_timeout, std::chrono::seconds(10));
+    if (connected.wait_for(wait) == std::future_status::ready && connected.get()) {
+        auto closed_f = old.close().future();
+        closed_f.wait_for(std::chrono::seconds(5));
+        log->info("Closed the coordinator session 0x{:x} of an earlier run", earlier->id);
+    } else {
+        log->info("The coordinator session 0x{:x} of an earlier run is gone", earlier->id);
+    }
+}
+
 result<void> coordinator_link::connect(const link_options& opts) {
     auto& m = *_impl;
     m.opts = opts;
     m.work.emplace(m.io.get_executor());
     m.thread = std::thread([&m] { m.io.run(); });
-    zkc::client_options co;
-    co.connect_string = opts.connect_string;
-    co.session_timeout = opts.session_timeout;
-    co.on_state = [weak = std::weak_ptr<impl>(_impl)](zkc::session_state s) {
-        auto self = weak.lock();
-        if (!self) {
-            return;
-        }
-        if (s == zkc::session_state::expired) {
-            // The ephemerals (broker registration, /controller) are gone with the session.
-            self->controller = false;
-            self->log->error("Coordinator session expired: this broker is no longer registered");
-        } else if (s == zkc::session_state::suspended) {
-            self->log->warn("Coordinator connection lost; reconnecting");
-        }
-    };
-    m.client = std::make_unique<zkc::client>(m.io, co);
-    auto connected = m.client->wait_connected().future();
+    m.close_earlier_session();
+    auto c = m.new_client();
+    auto connected = c->wait_connected().future();
     if (connected.wait_for(opts.connection_timeout) != std::future_status::ready || !connected.get()) {
         m.log->error("Timed out waiting for connection to the coordinator at {} ({} ms, "
                      "zookeeper.connection.timeout.ms)",
@@ -91,9 +194,11 @@ result<void> coordinator_link::connect(const link_options& opts) {
         return make_error_code(errc::coordinator_unavailable);
     }
     m.log->info("Connected to the coordinator at {} (session 0x{:x}, timeout {} ms)", opts.connect_string,
-                m.client->session_id(), m.client->negotiated_timeout().count());
-    for (const char* path : {"/brokers/ids", "/brokers/topics", "/config/topics", "/admin/delete_topics"}) {
-        if (auto r = m.client->ensure_path(path).get(); !r) {
+                c->session_id(), c->negotiated_timeout().count());
+    m.save_session();
+    for (const char* path : {"/brokers/ids", "/brokers/topics", "/config/topics", "/config/brokers", "/config/changes",
+                             "/admin/delete_topics"}) {
+        if (auto r = c->ensure_path(path).get(); !r) {
             m.log->error("Cannot create {} in the coordinator: {}", path, r.error().message());
             return r.error();
         }
@@ -102,7 +207,8 @@ result<void> coordinator_link::connect(const link_options& opts) {
 }
 
 result<std::string> coordinator_link::ensure_cluster_id(const std::string& mine) {
-    auto& c = *_impl->client;
+    auto client = _impl->cl();
+    auto& c = *client;
     if (auto r = c.ensure_path("/cluster").get(); !r) {
         return r.error();
     }
@@ -130,8 +236,9 @@ result<void> coordinator_link::register_broker(const std::vector<endpoint>& endp
     // A node left by a crashed earlier run goes away when its session expires.
     const auto deadline = std::chrono::steady_clock::now() + m.opts.session_timeout + std::chrono::seconds(5);
     for (bool logged = false;; logged = true) {
-        auto r = m.client->create_ephemeral(path, to_bytes(payload)).get();
+        auto r = m.cl()->create_ephemeral(path, to_bytes(payload)).get();
         if (r) {
+            m.registration = payload;
             m.log->info("Registered broker {} at path {} with addresses: {}", m.opts.node_id, path, payload);
             return success();
         }
@@ -153,7 +260,7 @@ result<void> coordinator_link::register_broker(const std::vector<endpoint>& endp
         auto fire = [once, p = std::make_shared<std::promise<void>>(std::move(gone))] {
             std::call_once(*once, [&] { p->set_value(); });
         };
-        auto st = m.client->exists(path, [fire](const zkc::watch_event&) { fire(); }).get();
+        auto st = m.cl()->exists(path, [fire](const zkc::watch_event&) { fire(); }).get();
         if (st && !st.value()) {
             continue;
         }
@@ -163,7 +270,7 @@ result<void> coordinator_link::register_broker(const std::vector<endpoint>& endp
 
 void coordinator_link::impl::elect(std::function<void(result<void>)> done) {
     auto self = shared_from_this();
-    client->create_ephemeral("/controller", to_bytes(controller_json(opts.node_id)))
+    cl()->create_ephemeral("/controller", to_bytes(controller_json(opts.node_id)))
         .then([self, done](result<std::string> r) {
             if (r) {
                 self->controller = true;
@@ -196,8 +303,8 @@ void coordinator_link::impl::elect(std::function<void(result<void>)> done) {
 void coordinator_link::impl::watch_controller(std::function<void(result<void>)> done) {
     auto self = shared_from_this();
     auto on_change = [self](const zkc::watch_event& ev) {
-        if (self->closed) {
-            return;
+        if (self->closed || ev.type == zkc::event_type::none) {
+            return; // closing, or a session event: a new session re-arms its own watches
         }
         if (ev.type == zkc::event_type::node_deleted) {
             self->log->info("/controller was deleted: running the election");
@@ -206,7 +313,7 @@ void coordinator_link::impl::watch_controller(std::function<void(result<void>)> 
             self->watch_controller(nullptr);
         }
     };
-    client->get_data("/controller", on_change).then([self, done](result<zkc::node_data> r) {
+    cl()->get_data("/controller", on_change).then([self, done](result<zkc::node_data> r) {
         if (!r && is(r.error(), zkc::error_code::no_node)) {
             // Gone between our create and our read (getData sets no watch on a missing node).
             self->elect(done);
@@ -226,9 +333,9 @@ void coordinator_link::impl::watch_controller(std::function<void(result<void>)> 
 
 void coordinator_link::impl::bump_epoch(std::function<void(result<void>)> done) {
     auto self = shared_from_this();
-    client->get_data("/controller_epoch").then([self, done](result<zkc::node_data> r) {
+    cl()->get_data("/controller_epoch").then([self, done](result<zkc::node_data> r) {
         if (!r && is(r.error(), zkc::error_code::no_node)) {
-            self->client->create("/controller_epoch", to_bytes("1")).then([self, done](result<std::string> c) {
+            self->cl()->create("/controller_epoch", to_bytes("1")).then([self, done](result<std::string> c) {
                 if (c) {
                     self->epoch = 1;
                     done(success());
@@ -246,7 +353,8 @@ void coordinator_link::impl::bump_epoch(std::function<void(result<void>)> done) 
         int32_t current = 0;
         std::from_chars(text.data(), text.data() + text.size(), current);
         const int32_t next = current + 1;
-        self->client->set_data("/controller_epoch", to_bytes(std::to_string(next)), r.value().stat.version)
+        self->cl()
+            ->set_data("/controller_epoch", to_bytes(std::to_string(next)), r.value().stat.version)
             .then([self, done, next](result<zkc::stat> s) {
                 if (s) {
                     self->epoch = next;
@@ -279,14 +387,25 @@ int32_t coordinator_link::controller_epoch() const {
 
 void coordinator_link::close() {
     auto& m = *_impl;
-    if (m.closed.exchange(true) || !m.client) {
+    if (m.closed.exchange(true)) {
         return;
     }
-    auto f = m.client->close().future();
-    if (f.wait_for(std::chrono::seconds(5)) != std::future_status::ready) {
-        m.log->warn("Closing the coordinator session timed out");
+    auto c = m.cl();
+    if (c) {
+        auto f = c->close().future();
+        if (f.wait_for(std::chrono::seconds(5)) != std::future_status::ready) {
+            m.log->warn("Closing the coordinator session timed out");
+        } else if (!m.opts.session_file.empty()) {
+            // Closed: nothing for the next run to clean up.
+            std::error_code ec;
+            std::filesystem::remove(m.opts.session_file, ec);
+        }
     }
-    m.client.reset();
+    {
+        std::lock_guard lock(m.client_mutex);
+        m.client.reset();
+    }
+    c.reset();
     m.work.reset();
     m.io.stop();
     if (m.thread.joinable()) {
@@ -295,7 +414,8 @@ void coordinator_link::close() {
 }
 
 result<std::vector<topic_metadata>> coordinator_link::load_topics() {
-    auto& c = *_impl->client;
+    auto client = _impl->cl();
+    auto& c = *client;
     std::vector<topic_metadata> out;
     BOOST_OUTCOME_TRY(auto names, c.get_children("/brokers/topics").get());
     for (const auto& name : names) {
@@ -328,10 +448,10 @@ result<std::vector<topic_metadata>> coordinator_link::load_topics() {
 }
 
 result<std::vector<std::string>> coordinator_link::pending_deletions() {
-    return _impl->client->get_children("/admin/delete_topics").get();
+    return _impl->cl()->get_children("/admin/delete_topics").get();
 }
 
-void coordinator_link::publish_topic(const topic_metadata& t) {
+void coordinator_link::publish_topic(const topic_metadata& t, write_done done) {
     auto& m = *_impl;
     const std::string base = "/brokers/topics/" + t.name;
     std::vector<zkc::multi_op> ops;
@@ -343,21 +463,104 @@ void coordinator_link::publish_topic(const topic_metadata& t) {
         ops.push_back(zkc::op::create{pp + "/state", to_bytes(partition_state_json(t.partitions[p], m.epoch))});
     }
     ops.push_back(zkc::op::create{"/config/topics/" + t.name, to_bytes(topic_config_json(t.configs))});
-    m.client->multi(std::move(ops)).then([self = _impl, name = t.name](result<zkc::multi_result> r) {
+    m.cl()->multi(std::move(ops)).then([self = _impl, name = t.name, done](result<zkc::multi_result> r) {
+        std::error_code ec;
         if (!r) {
-            self->log->error("Cannot write topic {} to the coordinator: {}", name, r.error().message());
+            ec = r.error();
         } else if (!r.value().committed) {
-            self->log->error("Cannot write topic {} to the coordinator: {}", name, r.value().first_error().message());
+            ec = r.value().first_error();
+        }
+        if (ec) {
+            self->log->error("Cannot write topic {} to the coordinator: {}", name, ec.message());
+        }
+        if (done) {
+            done(ec ? result<void>(ec) : result<void>(success()));
         }
     });
 }
 
-void coordinator_link::request_delete(const std::string& name) {
-    _impl->client->create("/admin/delete_topics/" + name, {}).then([self = _impl, name](result<std::string> r) {
+void coordinator_link::publish_partitions(const topic_metadata& t, size_t first_new, write_done done) {
+    auto& m = *_impl;
+    const std::string base = "/brokers/topics/" + t.name;
+    std::vector<zkc::multi_op> ops;
+    ops.push_back(zkc::op::set_data{base, to_bytes(topic_json(t))});
+    for (size_t p = first_new; p < t.partitions.size(); ++p) {
+        const auto pp = base + "/partitions/" + std::to_string(p);
+        ops.push_back(zkc::op::create{pp, {}});
+        ops.push_back(zkc::op::create{pp + "/state", to_bytes(partition_state_json(t.partitions[p], m.epoch))});
+    }
+    m.cl()->multi(std::move(ops)).then([self = _impl, name = t.name, done](result<zkc::multi_result> r) {
+        std::error_code ec = !r ? r.error() : (!r.value().committed ? r.value().first_error() : std::error_code{});
+        if (ec) {
+            self->log->error("Cannot write the new partitions of topic {} to the coordinator: {}", name, ec.message());
+        }
+        done(ec ? result<void>(ec) : result<void>(success()));
+    });
+}
+
+void coordinator_link::request_delete(const std::string& name, write_done done) {
+    _impl->cl()->create("/admin/delete_topics/" + name, {}).then([self = _impl, name, done](result<std::string> r) {
         if (!r && !is(r.error(), zkc::error_code::node_exists)) {
             self->log->error("Cannot request deletion of topic {}: {}", name, r.error().message());
+            if (done) {
+                done(r.error());
+            }
+            return;
+        }
+        if (done) {
+            done(success());
         }
     });
+}
+
+void coordinator_link::write_config(const std::string& type, const std::string& name,
+                                    const std::map<std::string, std::string>& configs, write_done done) {
+    _impl->write_config("/config/" + type + "/" + name, to_bytes(topic_config_json(configs)),
+                        to_bytes(config_change_json(type + "/" + name)), false, 3, std::move(done));
+}
+
+void coordinator_link::impl::write_config(std::string path, bytes payload, bytes notice, bool create, int tries,
+                                          write_done done) {
+    // Replace the node if it exists, else create it; the notification is a persistent sequential
+    // node, as Kafka's brokers and tools expect.
+    std::vector<zkc::multi_op> ops;
+    if (create) {
+        ops.push_back(zkc::op::create{path, payload});
+    } else {
+        ops.push_back(zkc::op::set_data{path, payload});
+    }
+    ops.push_back(zkc::op::create{"/config/changes/config_change_", notice, zkc::create_mode::persistent_sequential});
+    cl()->multi(std::move(ops))
+        .then([self = shared_from_this(), path, payload, notice, create, tries, done](result<zkc::multi_result> r) {
+            std::error_code ec = !r ? r.error() : (!r.value().committed ? r.value().first_error() : std::error_code{});
+            bool raced =
+                (!create && is(ec, zkc::error_code::no_node)) || (create && is(ec, zkc::error_code::node_exists));
+            if (raced && tries > 1) {
+                self->write_config(path, payload, notice, !create, tries - 1, done);
+                return;
+            }
+            if (ec) {
+                self->log->error("Cannot write {} to the coordinator: {}", path, ec.message());
+            } else {
+                self->log->info("Updated {} in the coordinator", path);
+            }
+            done(ec ? result<void>(ec) : result<void>(success()));
+        });
+}
+
+result<std::map<std::string, std::string>> coordinator_link::load_config(const std::string& type,
+                                                                         const std::string& name) {
+    auto data = _impl->cl()->get_data("/config/" + type + "/" + name).get();
+    if (!data && is(data.error(), zkc::error_code::no_node)) {
+        return std::map<std::string, std::string>{};
+    }
+    BOOST_OUTCOME_TRY(auto d, std::move(data));
+    auto parsed = parse_topic_config(as_string_view(d.data));
+    if (!parsed) {
+        _impl->log->warn("Ignoring /config/{}/{}: unreadable {}", type, name, as_string_view(d.data));
+        return std::map<std::string, std::string>{};
+    }
+    return std::move(*parsed);
 }
 
 void coordinator_link::watch_deletions(std::function<void(const std::string&)> on_delete) {
@@ -367,12 +570,12 @@ void coordinator_link::watch_deletions(std::function<void(const std::string&)> o
 
 void coordinator_link::impl::scan_deletions() {
     auto self = shared_from_this();
-    auto rearm = [self](const zkc::watch_event&) {
-        if (!self->closed) {
+    auto rearm = [self](const zkc::watch_event& ev) {
+        if (!self->closed && ev.type != zkc::event_type::none) {
             self->scan_deletions();
         }
     };
-    client->get_children("/admin/delete_topics", rearm).then([self](result<std::vector<std::string>> r) {
+    cl()->get_children("/admin/delete_topics", rearm).then([self](result<std::vector<std::string>> r) {
         if (!r) {
             self->log->warn("Cannot list /admin/delete_topics: {}", r.error().message());
             return;
@@ -393,14 +596,14 @@ void coordinator_link::impl::scan_deletions() {
 void coordinator_link::impl::delete_topic_znodes(const std::string& name) {
     auto self = shared_from_this();
     // Assignment and config first, the request last: a request still present means "not done".
-    client->delete_recursive("/brokers/topics/" + name).then([self, name](result<void> a) {
-        self->client->delete_recursive("/config/topics/" + name).then([self, name, a](result<void> b) {
+    cl()->delete_recursive("/brokers/topics/" + name).then([self, name](result<void> a) {
+        self->cl()->delete_recursive("/config/topics/" + name).then([self, name, a](result<void> b) {
             if (!a || !b) {
                 self->log->error("Cannot delete the znodes of topic {}: {}", name,
                                  (!a ? a.error() : b.error()).message());
                 return;
             }
-            self->client->remove("/admin/delete_topics/" + name).then([](result<void>) {});
+            self->cl()->remove("/admin/delete_topics/" + name).then([](result<void>) {});
         });
     });
 }

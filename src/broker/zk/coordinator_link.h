@@ -9,12 +9,17 @@
 // request_delete only start asynchronous operations and return at once, so request handlers on
 // network threads may call them. Watch callbacks (controller election, deletion requests) run on
 // the client's thread.
+//
+// Session loss: an expired session is replaced by a new one at once (the client thread), which
+// writes /brokers/ids/<id> again, runs the controller election and re-installs the watches.
 #include "broker/metadata_store.h"
 #include "broker/zk/znodes.h"
 #include "brook/common/result.h"
 
 #include <chrono>
+#include <filesystem>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -26,6 +31,10 @@ struct link_options {
     std::chrono::milliseconds session_timeout{18000};
     std::chrono::milliseconds connection_timeout{18000};
     int32_t node_id = 0;
+    /// Where the current session's id and password are kept (see session_file.h); empty: nowhere.
+    /// At connect() a session left there by a crashed run is resumed and closed, so its
+    /// ephemerals (/brokers/ids/<id>) go at once instead of after a session timeout.
+    std::filesystem::path session_file;
 };
 
 class coordinator_link {
@@ -55,11 +64,27 @@ public:
     /// Pending deletion requests (/admin/delete_topics children).
     result<std::vector<std::string>> pending_deletions();
 
+    /// Completion of an asynchronous write, on the client's thread: success, or the coordinator's
+    /// error (client error codes, e.g. node_exists when the topic is already there).
+    using write_done = std::function<void(result<void>)>;
+
     /// Writes /brokers/topics/<t>, its partition states and /config/topics/<t> in one transaction
-    /// (asynchronous; failures are logged).
-    void publish_topic(const topic_metadata& t);
-    /// Creates /admin/delete_topics/<t> (asynchronous).
-    void request_delete(const std::string& name);
+    /// (asynchronous; failures are logged and passed to `done` if given).
+    void publish_topic(const topic_metadata& t, write_done done = {});
+    /// Added partitions: rewrites /brokers/topics/<t> and creates the states of partitions
+    /// `first_new` and above, in one transaction (asynchronous).
+    void publish_partitions(const topic_metadata& t, size_t first_new, write_done done);
+    /// Creates /admin/delete_topics/<t> (asynchronous; an existing request counts as success).
+    void request_delete(const std::string& name, write_done done = {});
+
+    /// Stores the config overrides of an entity as Kafka does: /config/<type>/<name> =
+    /// {"version":1,"config":{...}} (created or replaced) together with the change notification
+    /// /config/changes/config_change_<seq> = {"version":2,"entity_path":"<type>/<name>"}, in one
+    /// transaction. `type` is "topics" or "brokers" (name: broker id or "<default>").
+    void write_config(const std::string& type, const std::string& name,
+                      const std::map<std::string, std::string>& configs, write_done done);
+    /// Reads /config/<type>/<name> (blocking; startup only). Empty when the node is absent.
+    result<std::map<std::string, std::string>> load_config(const std::string& type, const std::string& name);
     /// Installs the controller's handler for deletion requests (call before elect()). Once this
     /// broker is elected it watches /admin/delete_topics: each request runs `on_delete(name)`
     /// (local state), then the topic's znodes and the request node are removed.

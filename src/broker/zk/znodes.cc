@@ -213,4 +213,16 @@ std::optional<std::map<std::string, std::string>> parse_topic_config(std::string
     return out;
 }
 
+std::string config_change_json(const std::string& entity_path) {
+    return json::serialize(json::object{{"version", 2}, {"entity_path", entity_path}});
+}
+
+std::optional<std::string> parse_config_change(std::string_view text) {
+    auto o = parse_object(text);
+    if (!o || !o->contains("entity_path") || !o->at("entity_path").is_string()) {
+        return std::nullopt;
+    }
+    return std::string(o->at("entity_path").as_string());
+}
+
 } // namespace brook::broker::zk

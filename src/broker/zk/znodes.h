@@ -13,6 +13,10 @@
 //   /brokers/topics/<t>/partitions/<p>/state
 //                                   {"controller_epoch":E,"leader":0,"version":1,"leader_epoch":0,"isr":[0]}
 //   /config/topics/<t>              {"version":1,"config":{"k":"v"}}
+//   /config/brokers/<id>, /config/brokers/<default>
+//                                   {"version":1,"config":{"k":"v"}} (dynamic broker configs)
+//   /config/changes/config_change_<10-digit seq>
+//                                   {"version":2,"entity_path":"topics/<t>"} (or "brokers/<id>")
 //   /admin/delete_topics/<t>        (empty) a deletion request for the controller
 #include "broker/metadata_store.h"
 #include "brook/common/result.h"
@@ -57,5 +61,10 @@ bool parse_partition_state(std::string_view json, partition_assignment& a);
 
 std::string topic_config_json(const std::map<std::string, std::string>& configs);
 std::optional<std::map<std::string, std::string>> parse_topic_config(std::string_view json);
+
+/// A config change notification for `entity_path` ("topics/<t>", "brokers/<id>").
+std::string config_change_json(const std::string& entity_path);
+/// The entity_path of a config change notification (version 2).
+std::optional<std::string> parse_config_change(std::string_view json);
 
 } // namespace brook::broker::zk

@@ -1,0 +1,79 @@
+#pragma once
+// What AlterConfigs and IncrementalAlterConfigs share: resource checks, validation of a resource's
+// new override set, storing it through the controller, and one reply for many asynchronous
+// completions.
+#include "broker/broker_context.h"
+#include "broker/handlers/codec.h"
+#include "brook/broker/dispatcher.h"
+#include "brook/protocol/kafka/error_code.h"
+
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+
+namespace brook::broker::handlers {
+
+/// Kafka's config resource types (wire values).
+inline constexpr int8_t resource_topic = 2;
+inline constexpr int8_t resource_broker = 4;
+inline constexpr int8_t resource_broker_logger = 8;
+
+struct resource_status {
+    protocol::kafka::error_code error = protocol::kafka::error_code::none;
+    std::string message;
+};
+
+/// The entity whose configs a resource names: a topic, a broker id or "<default>" (empty broker
+/// name). Errors: UNKNOWN_TOPIC_OR_PARTITION, INVALID_REQUEST (another broker, unsupported type).
+struct config_target {
+    int8_t type = 0;
+    std::string entity;
+};
+resource_status resolve_target(broker_context& ctx, int8_t type, const std::string& name, config_target& out);
+
+/// The overrides stored for the target now.
+config_map current_overrides(broker_context& ctx, const config_target& target);
+
+/// Checks every key and value of the target's new override set (INVALID_CONFIG on the first bad one).
+resource_status check_overrides(const config_target& target, const config_map& configs);
+
+/// Stores `configs` as the target's complete override set and applies it; `done` once stored.
+void store_overrides(broker_context& ctx, const config_target& target, config_map configs,
+                     std::function<void(resource_status)> done);
+
+/// Collects `count` results into `Response::responses` and sends the response once all are in
+/// (from whichever thread completes last).
+template<class Response>
+class reply_join {
+public:
+    reply_join(Response resp, size_t count, responder reply, int16_t version)
+        : _resp(std::move(resp)), _left(count), _reply(std::move(reply)), _version(version) {}
+
+    Response& response() { return _resp; }
+    /// Records one completion; the last one sends.
+    void complete_one(const std::function<void(Response&)>& fill);
+
+private:
+    std::mutex _mutex;
+    Response _resp;
+    size_t _left;
+    responder _reply;
+    int16_t _version;
+};
+
+template<class Response>
+void reply_join<Response>::complete_one(const std::function<void(Response&)>& fill) {
+    std::unique_lock lock(_mutex);
+    fill(_resp);
+    if (_left == 0 || --_left != 0) {
+        return;
+    }
+    auto body = encode(_resp, _version);
+    auto reply = std::move(_reply);
+    lock.unlock();
+    reply.send(std::move(body));
+}
+
+} // namespace brook::broker::handlers
