@@ -35,6 +35,10 @@ uint8_t* put_be(uint8_t* p, uint64_t v, int n) {
 
 // The first read buffer; it grows to hold the largest packet seen.
 constexpr size_t initial_input = 64 * 1024;
+// Packets handled before the reader lets the writer send their replies. A 64 KiB read can hold
+// over a thousand small requests; answering them all in one burst makes the client alternate
+// between sending and receiving instead of doing both at once.
+constexpr size_t packets_per_turn = 64;
 
 } // namespace
 
@@ -136,7 +140,10 @@ void connection::close(bool after_queue) {
 }
 
 connection::input connection::handle_input() {
-    while (!_closed && _in_end - _in_pos >= 4) {
+    for (size_t handled = 0; !_closed && _in_end - _in_pos >= 4; ++handled) {
+        if (handled == packets_per_turn) {
+            return input::yield;
+        }
         const uint8_t* p = _in.data() + _in_pos;
         if (!_handshaken) {
             std::string_view word(reinterpret_cast<const char*>(p), 4);
@@ -193,6 +200,10 @@ awaitable<void> connection::reader() {
         }
         _in_end += n;
         auto next = handle_input();
+        while (next == input::yield) {
+            co_await asio::post(_socket.get_executor(), asio::use_awaitable);
+            next = _closed ? input::close_now : handle_input();
+        }
         if (next == input::close_after_queue) {
             close(true);
             co_return;

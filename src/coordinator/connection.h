@@ -50,7 +50,7 @@ public:
 private:
     boost::asio::awaitable<void> reader();
     boost::asio::awaitable<void> writer();
-    enum class input { more, close_after_queue, close_now };
+    enum class input { more, yield, close_after_queue, close_now };
     /// Handles the complete packets in the input buffer.
     input handle_input();
     /// Records that the frames appended up to the end of `_out` need `need` durable.
