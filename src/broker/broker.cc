@@ -95,6 +95,9 @@ result<void> broker::start() {
                      *m.logs);
     m.topics->attach(m.link.get());
     BOOST_OUTCOME_TRY(m.topics->restore_configs(m.cfg));
+    m.link->watch_config_changes([&m](const std::string& type, const std::string& name, config_map configs) {
+        m.topics->apply_config_change(type, name, std::move(configs));
+    });
     m.link->watch_deletions([&m](const std::string& name) { m.topics->forget_topic(name); });
     m.context.emplace(broker_context{settings, m.cfg, m.metadata, m.partitions, *m.topics, m.waiting, m.fetch_sessions});
     m.groups = std::make_unique<group::group_service>(m.cfg, node_id, m.metadata, m.partitions, *m.topics, m.waiting);

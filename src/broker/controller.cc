@@ -281,6 +281,20 @@ void controller::alter_broker_configs(const std::string& entity, config_map conf
     _link->write_config("brokers", entity, configs, std::move(apply));
 }
 
+void controller::apply_config_change(const std::string& type, const std::string& name, config_map configs) {
+    if (type == "topics") {
+        auto t = _metadata.topic(name);
+        if (t && t->configs != configs && _metadata.set_topic_configs(name, std::move(configs))) {
+            apply_log_configs(name);
+        }
+    } else if (type == "brokers" && (name == default_broker_entity || name == std::to_string(_node_id))) {
+        if (_metadata.broker_configs(name) != configs) {
+            _metadata.set_broker_configs(name, std::move(configs));
+            apply_log_configs("");
+        }
+    }
+}
+
 dynamic_broker_configs controller::broker_configs() const {
     return {_metadata.broker_configs(std::string(default_broker_entity)),
             _metadata.broker_configs(std::to_string(_node_id))};

@@ -77,6 +77,9 @@ public:
     void alter_topic_configs(const std::string& name, config_map configs, change_done done);
     /// Replaces the dynamic broker configs of `entity` (a broker id or "<default>").
     void alter_broker_configs(const std::string& entity, config_map configs, change_done done);
+    /// A config change seen in the coordinator (/config/changes, possibly by another tool):
+    /// `type` "topics" or "brokers"; the configs are the entity's whole override set.
+    void apply_config_change(const std::string& type, const std::string& name, config_map configs);
     /// The dynamic broker configs that apply to this broker.
     dynamic_broker_configs broker_configs() const;
     /// The static configuration with the dynamic layers applied.

@@ -96,6 +96,16 @@ def test_alter_configs_stored_in_the_coordinator_and_applied_live():
             assert b["log.retention.ms"].value == "7200000"
             assert b["log.retention.ms"].source == ConfigSource.DYNAMIC_BROKER_CONFIG.value
 
+            # A change written by another tool (Kafka's layout plus a notification) is followed.
+            zk.set("/config/topics/other", json.dumps({"version": 1, "config": {"retention.bytes": "4242"}}).encode())
+            zk.create("/config/changes/config_change_", json.dumps(
+                {"version": 2, "entity_path": "topics/other"}).encode(), sequence=True)
+
+            def retention_bytes():
+                res = ConfigResource("topic", "other")
+                return admin.describe_configs([res])[res].result(30)["retention.bytes"].value
+            wait_until(lambda: retention_bytes() == "4242", 15, "external config change applied")
+
             # After a restart the stored configs are in force again.
             assert broker.stop() == 0, broker.log()
             broker.start()

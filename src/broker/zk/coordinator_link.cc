@@ -11,6 +11,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <atomic>
 #include <charconv>
 #include <filesystem>
@@ -64,6 +65,10 @@ struct coordinator_link::impl : std::enable_shared_from_this<impl> {
     void scan_deletions();
     void delete_topic_znodes(const std::string& name);
     void write_config(std::string path, bytes payload, bytes notice, bool create, int tries, write_done done);
+    coordinator_link::config_handler on_config;
+    /// The newest /config/changes child handled (client thread only); nullopt before the first scan.
+    std::optional<std::string> last_change;
+    void scan_config_changes();
 
     std::shared_ptr<zkc::client> cl() const {
         std::lock_guard lock(client_mutex);
@@ -137,6 +142,9 @@ void coordinator_link::impl::rebuild() {
                 self->log->info("Registered broker {} again at path {}", self->opts.node_id, path);
             }
             self->elect(nullptr); // also re-installs the /controller and deletion watches
+            if (self->on_config) {
+                self->scan_config_changes();
+            }
         });
     });
 }
@@ -546,6 +554,59 @@ void coordinator_link::impl::write_config(std::string path, bytes payload, bytes
             }
             done(ec ? result<void>(ec) : result<void>(success()));
         });
+}
+
+void coordinator_link::watch_config_changes(config_handler on_change) {
+    _impl->on_config = std::move(on_change);
+    asio::post(_impl->io, [self = _impl] { self->scan_config_changes(); });
+}
+
+void coordinator_link::impl::scan_config_changes() {
+    auto self = shared_from_this();
+    auto rearm = [self](const zkc::watch_event& ev) {
+        if (!self->closed && ev.type != zkc::event_type::none) {
+            self->scan_config_changes();
+        }
+    };
+    cl()->get_children("/config/changes", rearm).then([self](result<std::vector<std::string>> r) {
+        if (!r) {
+            self->log->warn("Cannot list /config/changes: {}", r.error().message());
+            return;
+        }
+        auto names = std::move(r).value();
+        std::sort(names.begin(), names.end());
+        if (!self->last_change) {
+            // Configs present at startup are loaded already: only later notifications count.
+            self->last_change = names.empty() ? std::string() : names.back();
+            return;
+        }
+        for (const auto& n : names) {
+            if (n <= *self->last_change) {
+                continue;
+            }
+            self->last_change = n;
+            self->cl()->get_data("/config/changes/" + n).then([self](result<zkc::node_data> d) {
+                auto entity = d ? parse_config_change(as_string_view(d.value().data)) : std::nullopt;
+                auto slash = entity ? entity->find('/') : std::string::npos;
+                if (slash == std::string::npos) {
+                    return;
+                }
+                auto type = entity->substr(0, slash);
+                auto name = entity->substr(slash + 1);
+                self->cl()->get_data("/config/" + *entity).then([self, type, name](result<zkc::node_data> c) {
+                    std::map<std::string, std::string> configs;
+                    if (c) {
+                        configs = parse_topic_config(as_string_view(c.value().data)).value_or(configs);
+                    } else if (!is(c.error(), zkc::error_code::no_node)) {
+                        return;
+                    }
+                    if (self->on_config) {
+                        self->on_config(type, name, std::move(configs));
+                    }
+                });
+            });
+        }
+    });
 }
 
 result<std::map<std::string, std::string>> coordinator_link::load_config(const std::string& type,

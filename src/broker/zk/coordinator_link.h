@@ -83,6 +83,12 @@ public:
     /// transaction. `type` is "topics" or "brokers" (name: broker id or "<default>").
     void write_config(const std::string& type, const std::string& name,
                       const std::map<std::string, std::string>& configs, write_done done);
+    using config_handler =
+        std::function<void(const std::string& type, const std::string& name, std::map<std::string, std::string>)>;
+    /// Follows Kafka's change notifications (also written by other tools): for every
+    /// /config/changes child newer than those present now, reads /config/<entity_path> and passes
+    /// it to `on_change` on the client's thread. Re-armed in a new session.
+    void watch_config_changes(config_handler on_change);
     /// Reads /config/<type>/<name> (blocking; startup only). Empty when the node is absent.
     result<std::map<std::string, std::string>> load_config(const std::string& type, const std::string& name);
     /// Installs the controller's handler for deletion requests (call before elect()). Once this
