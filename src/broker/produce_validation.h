@@ -2,8 +2,9 @@
 // Checks of the records of one partition in a Produce request before anything is appended.
 //
 // A produce at version 3+ carries exactly one RecordBatch (magic 2). Each batch is checked for
-// framing (its batchLength fits the data), magic, CRC-32C, size against message.max.bytes and sane
-// counts. The first failure decides the partition's error code, as in Kafka:
+// framing (its batchLength fits the data), magic, size against message.max.bytes and sane counts;
+// the CRC-32C is verified once, by the log's append (log::errc::corrupt_batch -> CORRUPT_MESSAGE). The first failure
+// decides the partition's error code, as in Kafka:
 //   CORRUPT_MESSAGE    framing, magic or CRC
 //   MESSAGE_TOO_LARGE  batch larger than message.max.bytes
 //   INVALID_RECORD     no batch, more than one batch, negative counts
