@@ -99,7 +99,8 @@ result<void> broker::start() {
         m.topics->apply_config_change(type, name, std::move(configs));
     });
     m.link->watch_deletions([&m](const std::string& name) { m.topics->forget_topic(name); });
-    m.context.emplace(broker_context{settings, m.cfg, m.metadata, m.partitions, *m.topics, m.waiting, m.fetch_sessions});
+    m.context.emplace(
+        broker_context{settings, m.cfg, m.metadata, m.partitions, *m.topics, m.waiting, m.fetch_sessions});
     m.groups = std::make_unique<group::group_service>(m.cfg, node_id, m.metadata, m.partitions, *m.topics, m.waiting);
     m.groups->start();
     m.context->groups = m.groups.get();
