@@ -309,12 +309,6 @@ void partition_log::update_config(const log_config& cfg) {
     _cfg = cfg;
 }
 
-void partition_log::update_config(const log_config& cfg) {
-    std::lock_guard maint(_maintenance_mutex);
-    std::lock_guard lock(_append_mutex);
-    _cfg = cfg;
-}
-
 result<append_result> partition_log::append_as_leader(std::span<uint8_t> data, leader_epoch epoch) {
     if (offline()) {
         return errc::log_offline;

@@ -125,10 +125,6 @@ public:
     /// so the next append, roll and retention pass use the new values. Reads and the batch checks
     /// done before the append lock may still see the previous values for a moment.
     void update_config(const log_config& cfg);
-    /// Replaces the settings (a topic's configs changed): takes the maintenance and append locks,
-    /// so the next append, roll and retention pass use the new values. Reads and the batch checks
-    /// done before the append lock may still see the previous values for a moment.
-    void update_config(const log_config& cfg);
 
     /// Leader append: validates every batch (framing, magic, CRC, record count, size, and record
     /// framing of uncompressed batches), assigns offsets from the log end, stamps `epoch` and, when
