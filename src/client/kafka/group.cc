@@ -349,7 +349,10 @@ result<void> group_membership::leave() {
     if (!r) {
         return r.error();
     }
-    return kafka_error(r.value().error_code);
+    if (r.value().error_code != 0) {
+        return kafka_error(r.value().error_code);
+    }
+    return success();
 }
 
 } // namespace brook::client::kafka
