@@ -81,6 +81,8 @@ config_registry build() {
         .define(key("log.cleaner.threads", t::int32, "1", "Log cleaner threads.", 0))
         .define(key("log.cleaner.min.cleanable.ratio", t::float64, "0.5", "Dirty ratio before a log is cleaned.", 0, 1))
         .define(key("log.cleaner.delete.retention.ms", t::int64, "86400000", "How long tombstones are kept.", 0))
+        .define(key("log.cleaner.dedupe.buffer.size", t::int64, "134217728",
+                    "Memory for the cleaners' key maps, shared by the cleaner threads.", 1024 * 1024))
         .define(key("log.cleaner.backoff.ms", t::int64, "15000", "Sleep when there is nothing to clean.", 0))
         .define(key("log.message.timestamp.type", t::string, "CreateTime", "CreateTime or LogAppendTime.", std::nullopt,
                     std::nullopt, {"CreateTime", "LogAppendTime"}))

@@ -6,6 +6,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <fstream>
 
 namespace brook::broker {
@@ -35,6 +36,11 @@ log::log_config log_config_from(const config_values& cfg) {
     const auto& policy = cfg.get_list("log.cleanup.policy");
     c.cleanup_delete = std::find(policy.begin(), policy.end(), "delete") != policy.end();
     c.cleanup_compact = std::find(policy.begin(), policy.end(), "compact") != policy.end();
+    c.delete_retention_ms = cfg.get_long("log.cleaner.delete.retention.ms");
+    c.min_cleanable_dirty_ratio = cfg.get_double("log.cleaner.min.cleanable.ratio");
+    // Kafka divides the dedupe buffer among the cleaner threads; each log is cleaned by one.
+    const int64_t threads = std::max<int64_t>(1, cfg.get_int("log.cleaner.threads"));
+    c.dedupe_buffer_bytes = static_cast<uint64_t>(cfg.get_long("log.cleaner.dedupe.buffer.size") / threads);
     return c;
 }
 

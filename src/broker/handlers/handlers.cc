@@ -5,6 +5,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <array>
 
 namespace brook::broker::handlers {
@@ -13,26 +14,14 @@ namespace keys = protocol::kafka::api_keys;
 
 namespace {
 
-// Versions below are those whose semantics the handlers implement; the codecs cover the whole
-// 3.8.0 range. Produce starts at 3 and Fetch at 4 (RecordBatch v2 only: no message-set
-// down-conversion yet); ListOffsets starts at 1 (v0's offset arrays are not served).
+// Each API is served over its whole Kafka 3.8.0 version range; the handlers convert what old
+// versions need (message sets for Produce v0-2 / Fetch v0-3, ListOffsets v0's offset arrays).
+// Sorted by key, as ApiVersions lists them.
 constexpr std::array<api_entry, 26> table{{
     {keys::produce, 0, 11, handle_produce},
     {keys::fetch, 0, 16, handle_fetch},
     {keys::list_offsets, 0, 8, handle_list_offsets},
     {keys::metadata, 0, 12, handle_metadata},
-    {keys::api_versions, 0, 3, handle_api_versions},
-    {keys::create_topics, 0, 7, handle_create_topics},
-    {keys::delete_topics, 0, 6, handle_delete_topics},
-    {32, 0, 4, handle_describe_configs},
-    {21, 0, 2, handle_delete_records},
-    {23, 0, 4, handle_offset_for_leader_epoch},
-    {33, 0, 2, handle_alter_configs},
-    {35, 0, 4, handle_describe_log_dirs},
-    {37, 0, 3, handle_create_partitions},
-    {44, 0, 1, handle_incremental_alter_configs},
-    {60, 0, 1, handle_describe_cluster},
-    // Groups and offsets (src/broker/group/).
     {8, 0, 9, handle_offset_commit},
     {9, 0, 9, handle_offset_fetch},
     {10, 0, 5, handle_find_coordinator},
@@ -42,9 +31,23 @@ constexpr std::array<api_entry, 26> table{{
     {14, 0, 5, handle_sync_group},
     {15, 0, 5, handle_describe_groups},
     {16, 0, 5, handle_list_groups},
+    {keys::api_versions, 0, 3, handle_api_versions},
+    {keys::create_topics, 0, 7, handle_create_topics},
+    {keys::delete_topics, 0, 6, handle_delete_topics},
+    {21, 0, 2, handle_delete_records},
+    {23, 0, 4, handle_offset_for_leader_epoch},
+    {32, 0, 4, handle_describe_configs},
+    {33, 0, 2, handle_alter_configs},
+    {35, 0, 4, handle_describe_log_dirs},
+    {37, 0, 3, handle_create_partitions},
     {42, 0, 2, handle_delete_groups},
+    {44, 0, 1, handle_incremental_alter_configs},
     {47, 0, 0, handle_offset_delete},
+    {60, 0, 1, handle_describe_cluster},
 }};
+
+static_assert(std::is_sorted(table.begin(), table.end(),
+                             [](const api_entry& a, const api_entry& b) { return a.key < b.key; }));
 
 } // namespace
 
