@@ -282,6 +282,7 @@ int main(int argc, char** argv) {
     std::map<std::string, std::string> cfg{{"forceSync", "yes"}, {"maxClientCnxns", "0"}, {"snapCount", "1000000"}};
     zookeeper_server brook_srv(zookeeper_flavor::brook, 2000, cfg);
     zookeeper_server apache_srv(zookeeper_flavor::apache, 2000, cfg);
+    apache_srv.use_shipped_jvm_settings();
     target targets[2] = {{"coordinator", &brook_srv}, {"zookeeper", &apache_srv}};
     for (auto& t : targets) {
         if (!t.server->start()) {

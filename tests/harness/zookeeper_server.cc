@@ -125,16 +125,16 @@ bool zookeeper_server::start(std::chrono::milliseconds timeout) {
         for (const char* jar : zookeeper_jars) {
             classpath += std::string(":") + java_dir + jar;
         }
-        // A small heap and the client JIT keep startup quick on a busy machine.
-        argv = {find_java().string(),
-                "-Xmx256m",
-                "-XX:+UseSerialGC",
-                "-XX:TieredStopAtLevel=1",
-                "-Dzookeeper.admin.enableServer=false",
-                "-cp",
-                classpath,
-                "org.apache.zookeeper.server.quorum.QuorumPeerMain",
-                _config.string()};
+        argv = {find_java().string()};
+        if (_shipped_jvm) {
+            // What zkServer.sh passes (ZK_SERVER_HEAP=1000); JIT and collector stay the JVM's own.
+            argv.emplace_back("-Xmx1000m");
+        } else {
+            // A small heap and the client JIT keep startup quick on a busy machine.
+            argv.insert(argv.end(), {"-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"});
+        }
+        argv.insert(argv.end(), {"-Dzookeeper.admin.enableServer=false", "-cp", classpath,
+                                 "org.apache.zookeeper.server.quorum.QuorumPeerMain", _config.string()});
     } else {
         argv = {built_executable("brook-coordinator").string(), _config.string()};
     }

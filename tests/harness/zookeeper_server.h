@@ -35,6 +35,9 @@ public:
     /// the log printed, if it exits first or `timeout` passes. Restarting after stop()/kill9()
     /// reuses the port and data dir.
     bool start(std::chrono::milliseconds timeout = std::chrono::seconds(60));
+    /// Runs Apache ZooKeeper with the JVM settings its own start script uses (full JIT, default
+    /// collector, 1000 MiB heap) instead of the quick-start settings tests use. For benchmarks.
+    void use_shipped_jvm_settings() noexcept { _shipped_jvm = true; }
     /// SIGTERM and wait.
     void stop();
     /// SIGKILL: a crash as far as the server can tell.
@@ -56,6 +59,7 @@ private:
     std::filesystem::path _config;
     std::filesystem::path _log_file;
     child_process _process;
+    bool _shipped_jvm = false;
 };
 
 /// Sends a four-letter word to 127.0.0.1:port and returns the whole answer ("" on any error).
