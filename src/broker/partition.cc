@@ -119,8 +119,9 @@ std::optional<std::pair<int64_t, int64_t>> partition::offset_for_timestamp(int64
     if (!found || !found.value()) {
         return std::nullopt;
     }
-    return std::pair{std::max(found.value()->batch_base_offset.value(), log_start_offset()),
-                     found.value()->max_timestamp};
+    // Kafka answers with the first record at or after the time, not its batch's base offset.
+    return std::pair{std::max(found.value()->record_offset.value(), log_start_offset()),
+                     found.value()->record_timestamp};
 }
 
 } // namespace brook::broker

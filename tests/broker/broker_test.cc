@@ -273,7 +273,7 @@ TEST_F(broker_test, acks_zero_sends_nothing_and_closes_on_error) {
     EXPECT_TRUE(c.closed_by_server());
 }
 
-TEST_F(broker_test, list_offsets_answers_earliest_and_latest) {
+TEST_F(broker_test, list_offsets_answers_earliest_latest_and_by_time) {
     test::raw_client c(_port);
     create(c, "offsets");
     call<kafka::produce_response>(c, produce_of("offsets", 0, batch_of(4)), 7);
@@ -282,11 +282,15 @@ TEST_F(broker_test, list_offsets_answers_earliest_and_latest) {
     t.name = "offsets";
     t.partitions.push_back({0, -1, -2, 1, {}});
     t.partitions.push_back({0, -1, -1, 1, {}});
+    // Inside the one batch: the answer is the first record at or after the time, as in Kafka.
+    t.partitions.push_back({0, -1, 1700000000002, 1, {}});
     req.topics.push_back(t);
     auto resp = call<kafka::list_offsets_response>(c, req, 5);
-    ASSERT_EQ(resp.topics.at(0).partitions.size(), 2u);
+    ASSERT_EQ(resp.topics.at(0).partitions.size(), 3u);
     EXPECT_EQ(resp.topics[0].partitions[0].offset, 0);
     EXPECT_EQ(resp.topics[0].partitions[1].offset, 4);
+    EXPECT_EQ(resp.topics[0].partitions[2].offset, 2);
+    EXPECT_EQ(resp.topics[0].partitions[2].timestamp, 1700000000002);
 }
 
 TEST_F(broker_test, create_then_delete_topic) {
