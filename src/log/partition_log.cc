@@ -306,14 +306,20 @@ result<append_result> partition_log::append_locked(bytes_view data, const std::v
 void partition_log::update_config(const log_config& cfg) {
     std::lock_guard maint(_maintenance_mutex);
     std::lock_guard lock(_append_mutex);
+    std::lock_guard config_lock(_config_mutex);
     _cfg = cfg;
+}
+
+log_config partition_log::config() const {
+    std::lock_guard lock(_config_mutex);
+    return _cfg;
 }
 
 result<append_result> partition_log::append_as_leader(std::span<uint8_t> data, leader_epoch epoch) {
     if (offline()) {
         return errc::log_offline;
     }
-    BOOST_OUTCOME_TRY(auto batches, split_batches(data, _cfg, true));
+    BOOST_OUTCOME_TRY(auto batches, split_batches(data, config(), true));
     bool epoch_changed = false;
     append_result r;
     {
@@ -351,7 +357,7 @@ result<append_result> partition_log::append_as_follower(bytes_view data) {
     if (offline()) {
         return errc::log_offline;
     }
-    BOOST_OUTCOME_TRY(auto batches, split_batches(data, _cfg, false));
+    BOOST_OUTCOME_TRY(auto batches, split_batches(data, config(), false));
     bool epoch_changed = false;
     append_result r;
     {

@@ -120,10 +120,11 @@ public:
 
     const topic_partition& name() const noexcept { return _tp; }
     const std::filesystem::path& dir() const noexcept { return _dir; }
-    const log_config& config() const noexcept { return _cfg; }
+    /// The settings in use (a copy, safe against a concurrent update_config()).
+    log_config config() const;
     /// Replaces the settings (a topic's configs changed): takes the maintenance and append locks,
-    /// so the next append, roll and retention pass use the new values. Reads and the batch checks
-    /// done before the append lock may still see the previous values for a moment.
+    /// so the next append, roll and retention pass use the new values; an append whose batch
+    /// checks already ran finishes under the previous limits.
     void update_config(const log_config& cfg);
 
     /// Leader append: validates every batch (framing, magic, CRC, record count, size, and record
@@ -210,6 +211,9 @@ private:
 
     std::mutex _maintenance_mutex;
     std::mutex _append_mutex;
+    /// Guards _cfg for readers holding neither of the locks above (the batch checks before an
+    /// append); update_config() holds all three while it writes.
+    mutable std::mutex _config_mutex;
     mutable std::mutex _list_mutex;
     std::mutex _flush_mutex;
     std::shared_ptr<const segment_list> _segments;
