@@ -76,4 +76,51 @@ void reply_join<Response>::complete_one(const std::function<void(Response&)>& fi
     reply.send(std::move(body));
 }
 
+/// The shared body of AlterConfigs and IncrementalAlterConfigs: for each resource, resolve it,
+/// let `build(target, resource, configs)` fill the new override set (returning its status), check
+/// it, and store it unless validateOnly; one response once every resource is answered.
+template<class Request, class Response, class Build>
+void alter_each_resource(broker_context& ctx, request& r, responder reply, Build build) {
+    auto req = decode<Request>(r);
+    if (!req) {
+        reply.close_connection();
+        return;
+    }
+    const auto& body = req.value().body;
+    Response resp;
+    resp.responses.resize(body.resources.size());
+    auto join = std::make_shared<reply_join<Response>>(std::move(resp), body.resources.size(), std::move(reply),
+                                                       r.prefix.api_version);
+    for (size_t i = 0; i < body.resources.size(); ++i) {
+        const auto& res = body.resources[i];
+        auto finish = [join, i, type = res.resource_type, name = res.resource_name](resource_status s) {
+            join->complete_one([&](Response& out) {
+                auto& e = out.responses[i];
+                e.resource_type = type;
+                e.resource_name = name;
+                e.error_code = static_cast<int16_t>(s.error);
+                e.error_message =
+                    s.error == protocol::kafka::error_code::none ? std::nullopt : std::optional(s.message);
+            });
+        };
+        config_target target;
+        auto status = resolve_target(ctx, res.resource_type, res.resource_name, target);
+        config_map configs;
+        if (status.error == protocol::kafka::error_code::none) {
+            status = build(target, res, configs);
+        }
+        if (status.error == protocol::kafka::error_code::none) {
+            status = check_overrides(target, configs);
+        }
+        if (status.error != protocol::kafka::error_code::none || body.validate_only) {
+            finish(std::move(status));
+            continue;
+        }
+        store_overrides(ctx, target, std::move(configs), finish);
+    }
+    if (body.resources.empty()) {
+        join->complete_one([](Response&) {});
+    }
+}
+
 } // namespace brook::broker::handlers

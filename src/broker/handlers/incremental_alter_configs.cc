@@ -115,47 +115,13 @@ resource_status apply_ops(broker_context& ctx, const config_target& target,
 } // namespace
 
 void handle_incremental_alter_configs(broker_context& ctx, request r, responder reply) {
-    auto req = decode<kafka::incremental_alter_configs_request>(r);
-    if (!req) {
-        reply.close_connection();
-        return;
-    }
-    const auto& body = req.value().body;
-    using response = kafka::incremental_alter_configs_response;
-    response resp;
-    resp.responses.resize(body.resources.size());
-    auto join = std::make_shared<reply_join<response>>(std::move(resp), body.resources.size(), std::move(reply),
-                                                       r.prefix.api_version);
-    for (size_t i = 0; i < body.resources.size(); ++i) {
-        const auto& res = body.resources[i];
-        auto finish = [join, i, type = res.resource_type, name = res.resource_name](resource_status s) {
-            join->complete_one([&](response& out) {
-                auto& e = out.responses[i];
-                e.resource_type = type;
-                e.resource_name = name;
-                e.error_code = static_cast<int16_t>(s.error);
-                e.error_message = s.error == kafka::error_code::none ? std::nullopt : std::optional(s.message);
-            });
-        };
-        config_target target;
-        auto status = resolve_target(ctx, res.resource_type, res.resource_name, target);
-        config_map configs;
-        if (status.error == kafka::error_code::none) {
+    using req_t = kafka::incremental_alter_configs_request;
+    alter_each_resource<req_t, kafka::incremental_alter_configs_response>(
+        ctx, r, std::move(reply),
+        [&ctx](const config_target& target, const req_t::alter_configs_resource& res, config_map& configs) {
             configs = current_overrides(ctx, target);
-            status = apply_ops(ctx, target, res.configs, configs);
-        }
-        if (status.error == kafka::error_code::none) {
-            status = check_overrides(target, configs);
-        }
-        if (status.error != kafka::error_code::none || body.validate_only) {
-            finish(std::move(status));
-            continue;
-        }
-        store_overrides(ctx, target, std::move(configs), finish);
-    }
-    if (body.resources.empty()) {
-        join->complete_one([](response&) {});
-    }
+            return apply_ops(ctx, target, res.configs, configs);
+        });
 }
 
 } // namespace brook::broker::handlers
