@@ -6,7 +6,7 @@
 // crc32c("123456789") == 0xE3069283. Checksums can be chained: crc32c(b, crc32c(a)) == crc32c(a ++ b).
 //
 // The implementation is chosen once at first use: with PCLMULQDQ (and AVX-512 VPCLMULQDQ when present)
-// inputs of 256 bytes or more are folded with carry-less multiplies and finished with the SSE4.2 `crc32`
+// inputs of 128 (64) bytes or more are folded with carry-less multiplies and finished with the SSE4.2 `crc32`
 // instruction; with only SSE4.2, three interleaved `crc32` streams; otherwise a portable slicing-by-8
 // table loop. All give identical results.
 #include "brook/common/bytes.h"
