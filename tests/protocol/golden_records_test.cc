@@ -16,7 +16,7 @@ namespace brook::protocol::kafka {
 namespace {
 
 bytes load(const std::string& name) {
-    const auto path = std::filesystem::path(__FILE__).parent_path() / "golden" / "records" / (name + ".bin");
+    const auto path = std::filesystem::path(BROOK_GOLDEN_DIR) / "records" / (name + ".bin");
     std::ifstream in(path, std::ios::binary);
     EXPECT_TRUE(in.good()) << path;
     return bytes(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());

@@ -21,7 +21,7 @@ namespace {
 namespace fs = std::filesystem;
 
 fs::path golden_dir() {
-    return fs::path(__FILE__).parent_path() / "golden" / "requests";
+    return fs::path(BROOK_GOLDEN_DIR) / "requests";
 }
 
 struct golden_file {
