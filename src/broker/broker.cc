@@ -107,7 +107,9 @@ result<void> broker::start() {
     handlers::install(m.dispatch, *m.context);
 
     m.network = std::make_unique<network_server>(net, m.dispatch);
-    BOOST_OUTCOME_TRY(m.network->start());
+    // Bound now (registration needs the ports) but accepting only once registered and elected:
+    // a client that connects early waits in the backlog instead of seeing no controller.
+    BOOST_OUTCOME_TRY(m.network->start(false));
 
     // Advertise advertised.listeners, else the listeners with their bound ports; an empty host
     // becomes this machine's name, as in Kafka.
@@ -138,6 +140,7 @@ result<void> broker::start() {
     }
     BOOST_OUTCOME_TRY(m.link->register_broker(endpoints, rack));
     BOOST_OUTCOME_TRY(m.link->elect());
+    m.network->start_accepting();
     m.log->info("[KafkaServer id={}] started (cluster id {})", node_id, m.metadata.cluster_id());
     return success();
 }

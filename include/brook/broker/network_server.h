@@ -23,8 +23,12 @@ public:
     network_server& operator=(const network_server&) = delete;
 
     /// Binds every listener and starts the I/O threads. Fails (and binds nothing) when a listener
-    /// cannot be bound.
-    result<void> start();
+    /// cannot be bound. With `accept` false the listeners only queue connections (the kernel's
+    /// backlog) until start_accepting(): the broker serves nobody before it is registered.
+    result<void> start(bool accept = true);
+
+    /// Starts accepting on every listener (after start(false)). Idempotent.
+    void start_accepting();
 
     /// Ports actually bound, in `listeners` order (useful with port 0).
     std::vector<uint16_t> bound_ports() const;

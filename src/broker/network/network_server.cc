@@ -10,6 +10,7 @@
 #include <boost/asio/post.hpp>
 #include <spdlog/spdlog.h>
 
+#include <atomic>
 #include <condition_variable>
 #include <mutex>
 #include <optional>
@@ -48,6 +49,7 @@ struct network_server::impl {
     std::vector<std::shared_ptr<network::listener>> listeners;
     size_t next_thread = 0; // listener thread only
     bool started = false;
+    std::atomic<bool> accepting{false};
     bool stopped = false;
     std::mutex running_mutex;
     std::condition_variable running_changed;
@@ -121,7 +123,7 @@ network_server::~network_server() {
     stop();
 }
 
-result<void> network_server::start() {
+result<void> network_server::start(bool accept) {
     auto& m = *_impl;
     assert(!m.started);
     for (int i = 0; i < std::max(1, m.ctx.config.network_threads); ++i) {
@@ -139,8 +141,8 @@ result<void> network_server::start() {
         BOOST_OUTCOME_TRY(l->bind());
         m.listeners.push_back(std::move(l));
     }
-    for (auto& l : m.listeners) {
-        l->start();
+    if (accept) {
+        start_accepting();
     }
     m.started = true;
     m.running = m.threads.size();
@@ -149,6 +151,16 @@ result<void> network_server::start() {
         t->thread = std::thread([&m, tp = t.get()] { m.run_thread(*tp); });
     }
     return success();
+}
+
+void network_server::start_accepting() {
+    auto& m = *_impl;
+    if (m.accepting.exchange(true)) {
+        return;
+    }
+    for (auto& l : m.listeners) {
+        l->start();
+    }
 }
 
 std::vector<uint16_t> network_server::bound_ports() const {
