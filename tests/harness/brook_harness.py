@@ -18,6 +18,28 @@ SOURCE_DIR = os.environ.get("BROOK_SOURCE_DIR", os.path.join(os.path.dirname(__f
 
 _rng = random.Random(os.getpid())
 
+# Workspaces still open, and the process logs of workspaces closed by a failing `with` block: the
+# pytest hook in tests/e2e/conftest.py attaches both to a failed test's report.
+_open_workspaces = []
+_failed_logs = []
+LOG_TAIL_LINES = 150
+
+
+def log_tail(text, lines=LOG_TAIL_LINES):
+    parts = text.splitlines()
+    if len(parts) <= lines:
+        return text
+    return f"[... {len(parts) - lines} earlier lines]\n" + "\n".join(parts[-lines:])
+
+
+def collect_failure_logs():
+    """Logs of every process of the open workspaces plus those saved by failing ones; clears the latter."""
+    logs = list(_failed_logs)
+    _failed_logs.clear()
+    for ws in _open_workspaces:
+        logs.extend(ws.process_logs())
+    return logs
+
 
 def free_port():
     """A loopback TCP port nothing listens on now (random start per process, checked by bind)."""
@@ -135,14 +157,23 @@ class Workspace:
     def __init__(self, prefix="brook-e2e"):
         self.path = tempfile.mkdtemp(prefix=prefix + "-")
         self.processes = []
+        _open_workspaces.append(self)
 
     def __enter__(self):
         return self
 
-    def __exit__(self, *exc):
+    def __exit__(self, exc_type, exc, tb):
+        if exc_type is not None:
+            _failed_logs.extend(self.process_logs())
         self.close()
 
+    def process_logs(self):
+        """(name, tail of its log) for every process started in this workspace."""
+        return [(p.name, log_tail(p.log())) for p in self.processes]
+
     def close(self):
+        if self in _open_workspaces:
+            _open_workspaces.remove(self)
         for p in self.processes:
             try:
                 p.kill9()
