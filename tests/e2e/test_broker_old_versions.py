@@ -5,14 +5,14 @@ recompression of topics with compression.type set to a codec, checked in the seg
 import glob
 import os
 import struct
-import time
 
 import pytest
 
 from brook_harness import Broker, Workspace
+from e2e_clients import confluent_consume
 
 confluent_kafka = pytest.importorskip("confluent_kafka")
-from confluent_kafka import Consumer, KafkaError, Producer, TopicPartition  # noqa: E402
+from confluent_kafka import Producer  # noqa: E402
 from confluent_kafka.admin import AdminClient, NewTopic  # noqa: E402
 
 N = 300
@@ -51,29 +51,6 @@ def test_kafka_python_old_api_versions(broker, api_version, codec):
         assert list(end.values()) == [N]
 
 
-def consume(bootstrap, topic, expected, extra, timeout=30):
-    conf = {"bootstrap.servers": bootstrap, "group.id": "unused", "enable.auto.commit": False,
-            "enable.partition.eof": True}
-    conf.update(extra)
-    c = Consumer(conf)
-    c.assign([TopicPartition(topic, 0, 0)])
-    got = []
-    try:
-        deadline = time.monotonic() + timeout
-        while len(got) < expected and time.monotonic() < deadline:
-            m = c.poll(1.0)
-            if m is None:
-                continue
-            if m.error():
-                if m.error().code() == KafkaError._PARTITION_EOF:
-                    continue
-                raise RuntimeError(m.error())
-            got.append(m)
-    finally:
-        c.close()
-    return got
-
-
 @pytest.mark.parametrize("fallback", ["0.9.0", "0.10.0"])
 @pytest.mark.parametrize("codec", ["none", "gzip", "snappy", "lz4"])
 def test_librdkafka_without_api_versions(broker, fallback, codec):
@@ -86,7 +63,7 @@ def test_librdkafka_without_api_versions(broker, fallback, codec):
                   on_delivery=lambda err, msg: err and errors.append(err))
     assert p.flush(30) == 0
     assert not errors
-    got = consume(broker.bootstrap, topic, N, old)
+    got = confluent_consume(broker.bootstrap, topic, N, extra=old)
     assert [m.value() for m in got] == [f"value-{i}".encode() for i in range(N)]
     assert [m.offset() for m in got] == list(range(N))
     if fallback == "0.10.0":
@@ -119,7 +96,7 @@ def test_topic_compression_type_recompresses(broker, topic_codec, producer_codec
     for i in range(N):
         p.produce(topic, value=f"payload-{i}".encode() * 4)
     assert p.flush(30) == 0
-    got = consume(broker.bootstrap, topic, N, {})
+    got = confluent_consume(broker.bootstrap, topic, N)
     assert [m.value() for m in got] == [f"payload-{i}".encode() * 4 for i in range(N)]
     codecs = stored_codecs(broker, topic)
     assert codecs and set(codecs) == {stored}

@@ -4,9 +4,10 @@ message.max.bytes at the edge. Counts and payloads are checked."""
 import pytest
 
 from brook_harness import Broker, Workspace
+from e2e_clients import confluent_consume
 
 confluent_kafka = pytest.importorskip("confluent_kafka")
-from confluent_kafka import Consumer, KafkaError, Producer, TopicPartition  # noqa: E402
+from confluent_kafka import KafkaError, Producer  # noqa: E402
 from confluent_kafka.admin import AdminClient, NewTopic  # noqa: E402
 
 MAX_MESSAGE = 100_000
@@ -20,30 +21,6 @@ def broker():
         assert b.stop() == 0, b.log()
 
 
-def confluent_consume(broker, topic, expected, partition=0, timeout=30):
-    c = Consumer({"bootstrap.servers": broker.bootstrap, "group.id": "unused", "enable.auto.commit": False,
-                  "enable.partition.eof": True})
-    c.assign([TopicPartition(topic, partition, 0)])
-    got = []
-    try:
-        import time
-        deadline = time.monotonic() + timeout
-        while len(got) < expected and time.monotonic() < deadline:
-            m = c.poll(1.0)
-            if m is None:
-                continue
-            if m.error():
-                if m.error().code() == KafkaError._PARTITION_EOF:
-                    if len(got) >= expected:
-                        break
-                    continue
-                raise RuntimeError(m.error())
-            got.append(m)
-    finally:
-        c.close()
-    return got
-
-
 @pytest.mark.parametrize("codec", ["none", "gzip", "snappy", "lz4", "zstd"])
 def test_confluent_produce_consume_with_codec(broker, codec):
     topic = f"confluent-{codec}"
@@ -54,7 +31,7 @@ def test_confluent_produce_consume_with_codec(broker, codec):
                   on_delivery=lambda err, msg: err and errors.append(err))
     assert p.flush(30) == 0
     assert not errors
-    got = confluent_consume(broker, topic, 2000)
+    got = confluent_consume(broker.bootstrap, topic, 2000)
     assert [m.value() for m in got] == [f"value-{i}".encode() * 3 for i in range(2000)]
     assert [m.offset() for m in got] == list(range(2000))
 
@@ -66,7 +43,7 @@ def test_confluent_headers_timestamps_and_nulls(broker):
     p.produce(topic, key=b"no-value", value=None)
     p.produce(topic, key=None, value=None)
     assert p.flush(30) == 0
-    got = confluent_consume(broker, topic, 3)
+    got = confluent_consume(broker.bootstrap, topic, 3)
     assert len(got) == 3
     assert got[0].key() is None and got[0].value() == b"no-key"
     assert got[0].headers() == [("h1", b"v1"), ("h2", None)]
@@ -87,7 +64,7 @@ def test_message_max_bytes_edge(broker):
     p.flush(30)
     assert results[0] is None
     assert results[1] is not None and results[1].code() == KafkaError.MSG_SIZE_TOO_LARGE
-    got = confluent_consume(broker, topic, 1)
+    got = confluent_consume(broker.bootstrap, topic, 1)
     assert len(got) == 1 and len(got[0].value()) == MAX_MESSAGE - 200
 
 

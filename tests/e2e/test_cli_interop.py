@@ -1,11 +1,11 @@
 """The brook client library against librdkafka (confluent-kafka, kcat): murmur2 partitioning both
 ways and compressed batches in both directions."""
-import subprocess
 
 import pytest
 from confluent_kafka import Consumer, Producer, TopicPartition
 
-from brook_harness import Broker, Workspace, executable, run_client
+from brook_harness import Broker, Workspace, run_client
+from e2e_clients import brook_cli, cli_stdout
 
 KEYS = [f"user-{i}" for i in range(200)] + ["", "a", "ab", "abc", "héllo", "\x00\x01"]
 
@@ -18,11 +18,8 @@ def broker():
         assert b.stop() == 0, b.log()
 
 
-def brook(broker, *args, input=None, timeout=60):
-    r = subprocess.run([executable("brook"), *args, "--bootstrap-server", broker.bootstrap],
-                       input=input, capture_output=True, timeout=timeout)
-    assert r.returncode == 0, f"rc={r.returncode}\n{r.stdout.decode()}\n{r.stderr.decode()}"
-    return r.stdout
+def brook(broker, *args, input=None):
+    return cli_stdout(brook_cli(broker, *args, input=input))
 
 
 def brook_partitions(broker, topic, count):

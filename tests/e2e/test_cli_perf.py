@@ -5,6 +5,7 @@ import subprocess
 import pytest
 
 from brook_harness import Broker, Workspace, executable
+from e2e_clients import brook_cli, cli_stdout
 
 
 @pytest.fixture(scope="module")
@@ -15,10 +16,9 @@ def broker():
         assert b.stop() == 0, b.log()
 
 
-def brook(broker, *args, timeout=120):
-    r = subprocess.run([executable("brook"), *args, "--bootstrap-server", broker.bootstrap],
-                       capture_output=True, timeout=timeout)
-    assert r.returncode == 0, f"rc={r.returncode}\n{r.stdout.decode()}\n{r.stderr.decode()}"
+def brook(broker, *args):
+    r = brook_cli(broker, *args, timeout=120)
+    cli_stdout(r)
     return r
 
 

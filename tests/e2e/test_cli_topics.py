@@ -5,6 +5,7 @@ import subprocess
 import pytest
 
 from brook_harness import Broker, Workspace, executable, free_port, run_client
+from e2e_clients import brook_cli as brook, cli_text as ok
 
 
 @pytest.fixture(scope="module")
@@ -13,16 +14,6 @@ def broker():
         b = Broker(ws, overrides={"num.partitions": "2"}).start()
         yield b
         assert b.stop() == 0, b.log()
-
-
-def brook(broker, *args, input=None, timeout=60):
-    return subprocess.run([executable("brook"), *args, "--bootstrap-server", broker.bootstrap],
-                          input=input, capture_output=True, timeout=timeout)
-
-
-def ok(r):
-    assert r.returncode == 0, f"rc={r.returncode}\nstdout:\n{r.stdout.decode()}\nstderr:\n{r.stderr.decode()}"
-    return r.stdout.decode()
 
 
 def kcat_metadata(broker, topic):

@@ -1,7 +1,6 @@
 """kill -9 under a write load: after a restart every acknowledged write is there, and no multi is
 half-applied."""
 import threading
-import time
 
 from kazoo.client import KazooClient
 
