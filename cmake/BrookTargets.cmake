@@ -1,9 +1,14 @@
-# brook_module(NAME <name> DIR <dir> [DEPS ...] [EXCLUDE <regex>])
-# One static library per module from every .cc under DIR (main.cc files are executables, not library
-# sources). Public headers live in include/brook/<module>/, private ones next to the sources.
+# brook_module(NAME <name> DIR <dir>... [SOURCES <file>...] [DEPS ...] [EXCLUDE <regex>])
+# One static library per module from every .cc under the DIRs, plus SOURCES (main.cc files are
+# executables, not library sources). Public headers live in include/brook/<module>/, private ones
+# next to the sources.
 function(brook_module)
-  cmake_parse_arguments(M "" "NAME;DIR;EXCLUDE" "DEPS" ${ARGN})
-  file(GLOB_RECURSE _srcs CONFIGURE_DEPENDS ${M_DIR}/*.cc)
+  cmake_parse_arguments(M "" "NAME;EXCLUDE" "DIR;DEPS;SOURCES" ${ARGN})
+  set(_srcs ${M_SOURCES})
+  foreach(_dir ${M_DIR})
+    file(GLOB_RECURSE _found CONFIGURE_DEPENDS ${_dir}/*.cc)
+    list(APPEND _srcs ${_found})
+  endforeach()
   list(FILTER _srcs EXCLUDE REGEX "/main\\.cc$")
   if(M_EXCLUDE)
     list(FILTER _srcs EXCLUDE REGEX "${M_EXCLUDE}")

@@ -1,6 +1,6 @@
 #include "broker/controller.h"
 
-#include "brook/client/zookeeper/errc.h"
+#include "brook/broker/errc.h"
 
 namespace brook::broker {
 
@@ -9,7 +9,7 @@ using protocol::kafka::error_code;
 namespace {
 
 bool is_node_exists(const std::error_code& ec) {
-    return ec == make_error_code(client::zookeeper::error_code::node_exists);
+    return ec == make_error_code(errc::topic_exists);
 }
 
 } // namespace
@@ -23,14 +23,14 @@ topic_outcome controller::create_topic(const topic_request& req, bool validate_o
     std::lock_guard lock(_mutex);
     auto out = create_locked(req, validate_only);
     if (out.topic && !validate_only && _link) {
-        _link->publish_topic(*out.topic);
+        _link->publish_topic(*out.topic, {});
     }
     return out;
 }
 
 void controller::create_topic_async(const topic_request& req, bool validate_only, topic_done done) {
     topic_outcome out;
-    zk::coordinator_link* link = nullptr;
+    metadata_writer* link = nullptr;
     {
         std::lock_guard lock(_mutex);
         out = create_locked(req, validate_only);
@@ -128,7 +128,7 @@ error_code controller::delete_topic(const std::string& name) {
     }
     remove_locked(name);
     if (_link) {
-        _link->request_delete(name);
+        _link->request_delete(name, {});
     }
     return error_code::none;
 }
@@ -323,7 +323,7 @@ std::shared_ptr<log::partition_log> controller::log_of(const std::string& topic,
     return _logs.find(log::topic_partition{topic, partition});
 }
 
-void controller::attach(zk::coordinator_link* link) {
+void controller::attach(metadata_writer* link) {
     std::lock_guard lock(_mutex);
     _link = link;
 }

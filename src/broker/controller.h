@@ -4,18 +4,19 @@
 // In Kafka's ZooKeeper mode exactly one broker, elected through /controller, does this and writes
 // /brokers/topics/<t> and the partition state znodes; the others follow by watches.
 //
-// Decisions are applied locally (metadata store, partition manager, logs) and, once a coordinator
-// link is attached, published there: /brokers/topics/<t>, partition states and /config/topics/<t>
-// on creation, /admin/delete_topics/<t> on deletion (the elected controller then removes the
-// znodes; see zk/coordinator_link.h), /config/<type>/<name> plus a change notification on config
-// changes. The *_async forms complete once the coordinator has the write (on the coordinator
-// client's thread) and never block the caller; the plain forms publish without waiting (for
+// Decisions are applied locally (metadata store, partition manager, logs) and, once a metadata
+// writer (the coordinator link, see metadata_writer.h) is attached, published there:
+// /brokers/topics/<t>, partition states and /config/topics/<t> on creation,
+// /admin/delete_topics/<t> on deletion (the elected controller then removes the znodes; see
+// zk/coordinator_link.h), /config/<type>/<name> plus a change notification on config changes.
+// The *_async forms complete once the coordinator has the write (on the coordinator client's
+// thread) and never block the caller; the plain forms publish without waiting (for
 // auto-creation). Thread-safe (one mutex serialises decisions, as the single controller would).
 #include "broker/dynamic_config.h"
 #include "broker/log_store.h"
 #include "broker/metadata_store.h"
+#include "broker/metadata_writer.h"
 #include "broker/partition_manager.h"
-#include "broker/zk/coordinator_link.h"
 #include "brook/protocol/kafka/error_code.h"
 
 #include <functional>
@@ -92,7 +93,7 @@ public:
     std::shared_ptr<log::partition_log> log_of(const std::string& topic, int32_t partition) const;
     const std::filesystem::path& log_dir() const noexcept { return _logs.dir(); }
     /// Publishes later decisions through `link` (which must outlive the controller).
-    void attach(zk::coordinator_link* link);
+    void attach(metadata_writer* link);
 
 private:
     mutable std::mutex _mutex;
@@ -102,7 +103,7 @@ private:
     metadata_store& _metadata;
     partition_manager& _partitions;
     log_store& _logs;
-    zk::coordinator_link* _link = nullptr;
+    metadata_writer* _link = nullptr;
     const config_values* _static = nullptr;
 
     topic_outcome create_locked(const topic_request& req, bool validate_only);

@@ -28,6 +28,8 @@ public:
             return "cluster id in meta.properties differs from the coordinator's /cluster/id";
         case errc::broker_id_in_use:
             return "broker id registered by another live session";
+        case errc::topic_exists:
+            return "topic already stored in the coordinator";
         }
         return "unknown brook.broker error " + std::to_string(ev);
     }

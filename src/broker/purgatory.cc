@@ -120,6 +120,21 @@ void purgatory::shutdown() {
     }
 }
 
+void purgatory::expire_all() {
+    std::unordered_map<delayed_operation*, std::shared_ptr<delayed_operation>> left;
+    {
+        std::lock_guard lock(_mutex);
+        left.swap(_parked);
+        _watchers.clear();
+        _deadlines = {};
+    }
+    for (auto& [p, op] : left) {
+        if (op->claim()) {
+            op->on_expire();
+        }
+    }
+}
+
 size_t purgatory::watched() const {
     std::lock_guard lock(_mutex);
     return _parked.size();

@@ -55,6 +55,9 @@ public:
 
     /// Expires every waiting operation now and stops the expiry thread (broker shutdown).
     void shutdown();
+    /// Expires every waiting operation now, on the caller's thread, as if its deadline had passed;
+    /// the purgatory stays usable (tests and the request fuzzer, which do not wait for deadlines).
+    void expire_all();
 
     size_t watched() const;
 

@@ -23,6 +23,8 @@ enum class errc {
     inconsistent_cluster_id,
     /// /brokers/ids/<id> is held by another live session.
     broker_id_in_use,
+    /// The coordinator holds the topic already (another broker created it first).
+    topic_exists,
 };
 
 const std::error_category& error_category() noexcept;

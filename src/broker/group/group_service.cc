@@ -111,8 +111,14 @@ partition_offsets_log::replay(int32_t partition,
 
 group_service::group_service(const config_values& cfg, int32_t node_id, metadata_store& metadata,
                              partition_manager& partitions, controller& topics, purgatory& waiting)
+    : _cfg(cfg), _node_id(node_id), _metadata(metadata), _topics(topics),
+      _own_scheduler(std::make_unique<thread_scheduler>()), _log(metadata, partitions, waiting),
+      _coordinator(coordinator_config_from(cfg), *_own_scheduler, _log) {}
+
+group_service::group_service(const config_values& cfg, int32_t node_id, metadata_store& metadata,
+                             partition_manager& partitions, controller& topics, purgatory& waiting, scheduler& timers)
     : _cfg(cfg), _node_id(node_id), _metadata(metadata), _topics(topics), _log(metadata, partitions, waiting),
-      _coordinator(coordinator_config_from(cfg), _scheduler, _log) {}
+      _coordinator(coordinator_config_from(cfg), timers, _log) {}
 
 group_service::~group_service() {
     stop();
@@ -124,7 +130,9 @@ void group_service::start() {
 
 void group_service::stop() {
     _coordinator.shutdown();
-    _scheduler.stop();
+    if (_own_scheduler) {
+        _own_scheduler->stop();
+    }
 }
 
 void group_service::load_led_partitions() {

@@ -45,9 +45,13 @@ struct coordinator_lookup {
 
 class group_service {
 public:
-    /// Every reference must outlive the service.
+    /// Every reference must outlive the service. The timers run on a thread of the service's own.
     group_service(const config_values& cfg, int32_t node_id, metadata_store& metadata, partition_manager& partitions,
                   controller& topics, purgatory& waiting);
+    /// Same, with the timers on `timers` (which must outlive the service), e.g. a manual_scheduler
+    /// so that tests and the request fuzzer move time themselves.
+    group_service(const config_values& cfg, int32_t node_id, metadata_store& metadata, partition_manager& partitions,
+                  controller& topics, purgatory& waiting, scheduler& timers);
     ~group_service();
     group_service(const group_service&) = delete;
     group_service& operator=(const group_service&) = delete;
@@ -72,7 +76,8 @@ private:
     metadata_store& _metadata;
     controller& _topics;
     std::mutex _create_mutex;
-    thread_scheduler _scheduler;
+    /// The timers when none were given (null otherwise).
+    std::unique_ptr<thread_scheduler> _own_scheduler;
     partition_offsets_log _log;
     group_coordinator _coordinator;
 };

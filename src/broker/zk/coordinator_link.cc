@@ -480,6 +480,9 @@ void coordinator_link::publish_topic(const topic_metadata& t, write_done done) {
         }
         if (ec) {
             self->log->error("Cannot write topic {} to the coordinator: {}", name, ec.message());
+            if (is(ec, zkc::error_code::node_exists)) {
+                ec = make_error_code(errc::topic_exists);
+            }
         }
         if (done) {
             done(ec ? result<void>(ec) : result<void>(success()));

@@ -13,6 +13,7 @@
 // Session loss: an expired session is replaced by a new one at once (the client thread), which
 // writes /brokers/ids/<id> again, runs the controller election and re-installs the watches.
 #include "broker/metadata_store.h"
+#include "broker/metadata_writer.h"
 #include "broker/zk/znodes.h"
 #include "brook/common/result.h"
 
@@ -37,12 +38,13 @@ struct link_options {
     std::filesystem::path session_file;
 };
 
-class coordinator_link {
+/// The metadata_writer of a real cluster: the writes go to the coordinator.
+class coordinator_link final : public metadata_writer {
 public:
     /// `metadata` must outlive the link; the link sets the controller id in it.
     explicit coordinator_link(metadata_store& metadata);
     /// Closes the session if still open.
-    ~coordinator_link();
+    ~coordinator_link() override;
     coordinator_link(const coordinator_link&) = delete;
     coordinator_link& operator=(const coordinator_link&) = delete;
 
@@ -64,25 +66,25 @@ public:
     /// Pending deletion requests (/admin/delete_topics children).
     result<std::vector<std::string>> pending_deletions();
 
-    /// Completion of an asynchronous write, on the client's thread: success, or the coordinator's
-    /// error (client error codes, e.g. node_exists when the topic is already there).
-    using write_done = std::function<void(result<void>)>;
+    /// Completions of the asynchronous writes (write_done) run on the client's thread with success
+    /// or the coordinator's error (client error codes), except errc::topic_exists as below.
 
     /// Writes /brokers/topics/<t>, its partition states and /config/topics/<t> in one transaction
-    /// (asynchronous; failures are logged and passed to `done` if given).
-    void publish_topic(const topic_metadata& t, write_done done = {});
+    /// (asynchronous; failures are logged and passed to `done` if given, an existing topic as
+    /// errc::topic_exists).
+    void publish_topic(const topic_metadata& t, write_done done = {}) override;
     /// Added partitions: rewrites /brokers/topics/<t> and creates the states of partitions
     /// `first_new` and above, in one transaction (asynchronous).
-    void publish_partitions(const topic_metadata& t, size_t first_new, write_done done);
+    void publish_partitions(const topic_metadata& t, size_t first_new, write_done done) override;
     /// Creates /admin/delete_topics/<t> (asynchronous; an existing request counts as success).
-    void request_delete(const std::string& name, write_done done = {});
+    void request_delete(const std::string& name, write_done done = {}) override;
 
     /// Stores the config overrides of an entity as Kafka does: /config/<type>/<name> =
     /// {"version":1,"config":{...}} (created or replaced) together with the change notification
     /// /config/changes/config_change_<seq> = {"version":2,"entity_path":"<type>/<name>"}, in one
     /// transaction. `type` is "topics" or "brokers" (name: broker id or "<default>").
     void write_config(const std::string& type, const std::string& name,
-                      const std::map<std::string, std::string>& configs, write_done done);
+                      const std::map<std::string, std::string>& configs, write_done done) override;
     using config_handler =
         std::function<void(const std::string& type, const std::string& name, std::map<std::string, std::string>)>;
     /// Follows Kafka's change notifications (also written by other tools): for every
@@ -90,7 +92,7 @@ public:
     /// it to `on_change` on the client's thread. Re-armed in a new session.
     void watch_config_changes(config_handler on_change);
     /// Reads /config/<type>/<name> (blocking; startup only). Empty when the node is absent.
-    result<std::map<std::string, std::string>> load_config(const std::string& type, const std::string& name);
+    result<std::map<std::string, std::string>> load_config(const std::string& type, const std::string& name) override;
     /// Installs the controller's handler for deletion requests (call before elect()). Once this
     /// broker is elected it watches /admin/delete_topics: each request runs `on_delete(name)`
     /// (local state), then the topic's znodes and the request node are removed.
