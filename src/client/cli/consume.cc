@@ -229,6 +229,8 @@ int run_consume(int argc, char** argv) {
     ck::consumer_config ccfg;
     if (group) {
         ccfg.group_id = *group;
+        // The group commits exactly what was printed, after each batch and on exit.
+        ccfg.enable_auto_commit = false;
         ccfg.auto_offset_reset = a.has("from-beginning") ? "earliest" : "latest";
     }
     ck::consumer cons(*ctx.client, ccfg);

@@ -3,6 +3,7 @@
 #include "brook/client/kafka/errc.h"
 #include "brook/protocol/kafka/api.h"
 #include "brook/protocol/kafka/record_batch_reader.h"
+#include "commit_queue.h"
 #include "group.h"
 
 #include <future>
@@ -77,7 +78,9 @@ result<int64_t> decode_records(const topic_partition& tp, bytes_view data, int64
 
 } // namespace
 
-consumer::consumer(client& c, consumer_config cfg) : _client(c), _cfg(std::move(cfg)) {}
+consumer::consumer(client& c, consumer_config cfg)
+    : _client(c), _cfg(std::move(cfg)), _commits(std::make_shared<commit_queue>()),
+      _next_auto_commit(clock_type::now() + _cfg.auto_commit_interval) {}
 
 consumer::~consumer() {
     (void)close();
@@ -249,16 +252,13 @@ result<std::vector<consumer_record>> consumer::poll(std::chrono::milliseconds ti
     const auto deadline = clock_type::now() + timeout;
     std::vector<consumer_record> out;
     do {
+        if (_fatal) {
+            return _fatal;
+        }
+        run_commit_callbacks();
+        maybe_auto_commit();
         if (_group) {
-            BOOST_OUTCOME_TRY(auto changed, _group->poll(*this));
-            if (changed) {
-                std::map<topic_partition, partition_state> next;
-                for (const auto& tp : *changed) {
-                    auto old = _parts.find(tp);
-                    next[tp] = old != _parts.end() ? old->second : partition_state{};
-                }
-                _parts = std::move(next);
-            }
+            BOOST_OUTCOME_TRY(poll_group());
         }
         BOOST_OUTCOME_TRY(resolve_positions());
         auto meta = _client.metadata();

@@ -1,8 +1,10 @@
 #include "group.h"
 
 #include "brook/client/kafka/errc.h"
+#include "commit_queue.h"
 
 #include <algorithm>
+#include <iterator>
 #include <thread>
 
 namespace brook::client::kafka {
@@ -55,40 +57,21 @@ result<int32_t> find_group_coordinator(client& c, const std::string& group) {
 }
 
 result<void> commit_offsets(client& c, const std::string& group, int32_t generation, const std::string& member,
-                            const std::map<topic_partition, int64_t>& offsets) {
+                            const std::map<topic_partition, int64_t>& offsets,
+                            const std::optional<std::string>& instance) {
     if (offsets.empty()) {
         return success();
     }
-    pk::offset_commit_request req;
-    req.group_id = group;
-    req.generation_id_or_member_epoch = generation;
-    req.member_id = member;
-    for (const auto& [tp, off] : offsets) {
-        if (req.topics.empty() || req.topics.back().name != tp.topic) {
-            req.topics.emplace_back();
-            req.topics.back().name = tp.topic;
-        }
-        pk::offset_commit_request::offset_commit_request_partition p;
-        p.partition_index = tp.partition;
-        p.committed_offset = off;
-        req.topics.back().partitions.push_back(p);
-    }
+    const auto req = make_offset_commit(group, generation, member, instance, offsets);
     for (int attempt = 0; attempt < 20; ++attempt) {
         BOOST_OUTCOME_TRY(auto node, find_group_coordinator(c, group));
         BOOST_OUTCOME_TRY(auto resp, c.call_as<pk::offset_commit_response>(node, pk::request_body{req}));
-        int16_t first_error = 0;
-        for (const auto& t : resp.topics) {
-            for (const auto& p : t.partitions) {
-                if (p.error_code != 0 && first_error == 0) {
-                    first_error = p.error_code;
-                }
-            }
-        }
-        if (first_error == 0) {
+        const auto ec = offset_commit_error(resp);
+        if (!ec) {
             return success();
         }
-        if (!coordinator_moved(first_error)) {
-            return kafka_error(first_error);
+        if (!coordinator_moved(static_cast<int16_t>(ec.value()))) {
+            return ec;
         }
         std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
@@ -183,6 +166,7 @@ result<void> group_membership::join_and_sync() {
         join.session_timeout_ms = static_cast<int32_t>(_cfg.session_timeout.count());
         join.rebalance_timeout_ms = static_cast<int32_t>(rebalance.count());
         join.member_id = _member_id;
+        join.group_instance_id = _cfg.group_instance_id;
         join.protocol_type = "consumer";
         for (const auto& name : _cfg.assignors) {
             join.protocols.push_back({name, meta, {}});
@@ -219,6 +203,7 @@ result<void> group_membership::join_and_sync() {
         sync.group_id = _cfg.group_id;
         sync.generation_id = _generation;
         sync.member_id = _member_id;
+        sync.group_instance_id = _cfg.group_instance_id;
         sync.protocol_type = std::string("consumer");
         sync.protocol_name = _protocol;
         if (j.leader == _member_id) {
@@ -280,7 +265,22 @@ result<void> group_membership::join_and_sync() {
     return make_error_code(errc::timed_out);
 }
 
-result<std::optional<std::vector<topic_partition>>> group_membership::poll(consumer& /*owner*/) {
+namespace {
+
+std::vector<topic_partition> flatten(const partition_map& parts) {
+    std::vector<topic_partition> out;
+    for (const auto& [t, ps] : parts) {
+        for (int32_t p : ps) {
+            out.push_back({t, p});
+        }
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+} // namespace
+
+result<std::optional<std::vector<topic_partition>>> group_membership::poll(const revoke_hook& before_revoke) {
     bool changed = false;
     if (!_need_join && clock_type::now() >= _next_heartbeat) {
         BOOST_OUTCOME_TRY(auto node, coordinator());
@@ -288,6 +288,7 @@ result<std::optional<std::vector<topic_partition>>> group_membership::poll(consu
         hb.group_id = _cfg.group_id;
         hb.generation_id = _generation;
         hb.member_id = _member_id;
+        hb.group_instance_id = _cfg.group_instance_id;
         auto r = _client.call_as<pk::heartbeat_response>(node, pk::request_body{hb});
         if (!r) {
             reset_coordinator_on(r.error());
@@ -309,25 +310,38 @@ result<std::optional<std::vector<topic_partition>>> group_membership::poll(consu
     while (_need_join) {
         if (_protocol != "cooperative-sticky") {
             // Eager protocols give everything up before rejoining.
+            if (!_owned.empty() && before_revoke) {
+                before_revoke(flatten(_owned));
+            }
             _owned.clear();
         }
+        const auto before = flatten(_owned);
         BOOST_OUTCOME_TRY(join_and_sync());
         changed = true;
+        if (_protocol == "cooperative-sticky" && before_revoke) {
+            // Partitions taken away are handed over (committed) before the rejoin that lets
+            // another member start on them.
+            const auto now_owned = flatten(_owned);
+            std::vector<topic_partition> revoked;
+            std::set_difference(before.begin(), before.end(), now_owned.begin(), now_owned.end(),
+                                std::back_inserter(revoked));
+            if (!revoked.empty()) {
+                before_revoke(revoked);
+            }
+        }
     }
     if (!changed) {
         return std::optional<std::vector<topic_partition>>{};
     }
-    std::vector<topic_partition> out;
-    for (const auto& [t, parts] : _owned) {
-        for (int32_t p : parts) {
-            out.push_back({t, p});
-        }
-    }
-    return std::optional<std::vector<topic_partition>>(std::move(out));
+    return std::optional<std::vector<topic_partition>>(flatten(_owned));
 }
 
 result<void> group_membership::commit(const std::map<topic_partition, int64_t>& offsets) {
-    return commit_offsets(_client, _cfg.group_id, _generation, _member_id, offsets);
+    return commit_offsets(_client, _cfg.group_id, _generation, _member_id, offsets, _cfg.group_instance_id);
+}
+
+pk::offset_commit_request group_membership::commit_request(const std::map<topic_partition, int64_t>& offsets) const {
+    return make_offset_commit(_cfg.group_id, _generation, _member_id, _cfg.group_instance_id, offsets);
 }
 
 result<std::map<topic_partition, int64_t>> group_membership::fetch(const std::vector<topic_partition>& tps) {
@@ -335,7 +349,7 @@ result<std::map<topic_partition, int64_t>> group_membership::fetch(const std::ve
 }
 
 result<void> group_membership::leave() {
-    if (_member_id.empty() || _coordinator < 0) {
+    if (_member_id.empty() || _coordinator < 0 || _cfg.group_instance_id) {
         return success();
     }
     pk::leave_group_request req;

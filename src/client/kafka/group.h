@@ -9,6 +9,7 @@
 #include "brook/client/kafka/consumer.h"
 
 #include <chrono>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -19,25 +20,34 @@ class group_membership {
 public:
     group_membership(client& c, const consumer_config& cfg, std::vector<std::string> topics);
 
-    /// Joins when needed and heartbeats when due. Returns the new assignment when it changed.
-    result<std::optional<std::vector<topic_partition>>> poll(consumer& owner);
+    /// Called with the partitions about to be given up, while they are still owned (eager
+    /// protocols: everything, before rejoining; cooperative: the revoked ones, before the
+    /// rejoin that lets them move).
+    using revoke_hook = std::function<void(const std::vector<topic_partition>&)>;
 
-    /// OffsetCommit of `offsets` with this member's generation (or as a simple consumer when
-    /// not a member: generation -1, empty member id).
+    /// Joins when needed and heartbeats when due. Returns the new assignment when it changed.
+    result<std::optional<std::vector<topic_partition>>> poll(const revoke_hook& before_revoke);
+
+    /// OffsetCommit of `offsets` with this member's generation, blocking.
     result<void> commit(const std::map<topic_partition, int64_t>& offsets);
+    /// The same request built for an asynchronous send (see commit_queue.h).
+    protocol::kafka::offset_commit_request commit_request(const std::map<topic_partition, int64_t>& offsets) const;
+    /// The coordinator's node id, looked up when unknown.
+    result<int32_t> coordinator();
+    /// Forgets the coordinator when `ec` says it moved (or the connection failed).
+    void reset_coordinator_on(std::error_code ec);
     /// OffsetFetch for `tps` (-1 for partitions without a committed offset).
     result<std::map<topic_partition, int64_t>> fetch(const std::vector<topic_partition>& tps);
 
-    /// LeaveGroup, if joined.
+    /// LeaveGroup, if joined. A static member (group.instance.id) sends none: its partitions
+    /// stay its own until its session times out.
     result<void> leave();
 
     const std::string& member_id() const noexcept { return _member_id; }
     int32_t generation() const noexcept { return _generation; }
 
 private:
-    result<int32_t> coordinator();
     result<void> join_and_sync();
-    void reset_coordinator_on(std::error_code ec);
 
     client& _client;
     consumer_config _cfg;
@@ -53,7 +63,8 @@ private:
 
 /// Offset commit/fetch for a group id without membership (consumers that assign() manually).
 result<void> commit_offsets(client& c, const std::string& group, int32_t generation, const std::string& member,
-                            const std::map<topic_partition, int64_t>& offsets);
+                            const std::map<topic_partition, int64_t>& offsets,
+                            const std::optional<std::string>& instance = std::nullopt);
 result<std::map<topic_partition, int64_t>> fetch_offsets(client& c, const std::string& group,
                                                          const std::optional<std::vector<topic_partition>>& tps);
 /// FindCoordinator for a group; returns the coordinator's node id (added to the metadata).

@@ -22,6 +22,8 @@ public:
         std::ofstream f(cfg);
         f << "broker.id=0\nlisteners=PLAINTEXT://127.0.0.1:" << _port << "\nlog.dirs=" << (*_dir / "logs").string()
           << "\nnum.partitions=3\noffsets.topic.replication.factor=1\ngroup.initial.rebalance.delay.ms=0\n"
+          // Short sessions let tests expire a member quickly.
+          << "group.min.session.timeout.ms=500\n"
           << "coordinator.embedded.port=0\n";
         f.close();
         _broker = std::make_unique<brook::test::child_process>(

@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -66,6 +67,14 @@ struct consumer_config {
     std::vector<std::string> assignors{"range", "cooperative-sticky"};
     /// isolation.level: 0 read_uncommitted, 1 read_committed.
     int8_t isolation_level = 0;
+    /// enable.auto.commit / auto.commit.interval.ms: with a group.id, poll() commits the
+    /// consumed positions asynchronously at this interval; close() and a rebalance (before
+    /// partitions are revoked) commit them synchronously.
+    bool enable_auto_commit = true;
+    std::chrono::milliseconds auto_commit_interval{5000};
+    /// group.instance.id: makes the consumer a static member (KIP-345). A static member keeps
+    /// its partitions across a restart within session.timeout and sends no LeaveGroup on close.
+    std::optional<std::string> group_instance_id;
 };
 
 } // namespace brook::client::kafka
