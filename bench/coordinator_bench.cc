@@ -7,8 +7,13 @@
 // a fifth of the operations, on other znodes) runs against both first, so the JVM's JIT is warm
 // before anything is measured. Each phase is split into rounds that alternate between the servers
 // (and which one goes first), so a change in the machine's load during the run hits both alike.
-// Prints ops/s per phase and server, the ratios, each server's RSS growth over the create phase
-// (per 100,000 znodes, VmRSS of the listening process for both), and the load average.
+// Prints per phase and server: ops/s (whole phase and median round), CPU per op of the server and
+// of the client (this process), each in total and of its busiest thread, and for brook the txns
+// per fsync; then the ratios: brook/ZooKeeper ops/s as the median of adjacent round pairs and over
+// the whole phase, the ratio of (client + server) CPU per op (what the rates would be if the two
+// processes had the cores to themselves), and the bound a server costing no CPU at all could
+// reach against ZooKeeper. Last, each server's RSS growth over the create phase (per 100,000
+// znodes, VmRSS of the listening process for both) and the load average.
 //
 // Usage: bench_coordinator [ops_per_phase] [in_flight] [rounds]
 #ifndef THREADED
@@ -226,9 +231,9 @@ long rss_kb(long pid) {
     return -1;
 }
 
-// CPU seconds (user + system) the process has used so far.
-double cpu_seconds(long pid) {
-    std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+// CPU seconds (user + system) from a /proc/<pid>/stat or /proc/<pid>/task/<tid>/stat file.
+double stat_cpu_seconds(const std::string& file) {
+    std::ifstream in(file);
     std::string line;
     std::getline(in, line);
     auto close_paren = line.rfind(')');
@@ -241,11 +246,68 @@ double cpu_seconds(long pid) {
     return double(utime + stime) / double(sysconf(_SC_CLK_TCK));
 }
 
+// CPU seconds (user + system) the process has used so far.
+double cpu_seconds(long pid) {
+    return stat_cpu_seconds("/proc/" + std::to_string(pid) + "/stat");
+}
+
 double own_cpu_seconds() {
     rusage ru{};
     getrusage(RUSAGE_SELF, &ru);
     auto sec = [](const timeval& tv) { return double(tv.tv_sec) + double(tv.tv_usec) / 1e6; };
     return sec(ru.ru_utime) + sec(ru.ru_stime);
+}
+
+// CPU seconds (user + system) of each thread of `pid` ("self" for this process), by thread id.
+std::map<long, double> thread_cpu_seconds(const std::string& pid) {
+    std::map<long, double> out;
+    std::string dir = "/proc/" + pid + "/task";
+    DIR* tasks = opendir(dir.c_str());
+    while (dirent* e = tasks ? readdir(tasks) : nullptr) {
+        long tid = std::strtol(e->d_name, nullptr, 10);
+        if (tid > 0) {
+            out[tid] = stat_cpu_seconds(dir + "/" + e->d_name + "/stat");
+        }
+    }
+    if (tasks) {
+        closedir(tasks);
+    }
+    return out;
+}
+
+// Adds the CPU each thread used between `before` and now to `sums`.
+void add_thread_cpu(std::map<long, double>& sums, const std::map<long, double>& before, const std::string& pid) {
+    for (const auto& [tid, secs] : thread_cpu_seconds(pid)) {
+        auto it = before.find(tid);
+        sums[tid] += secs - (it == before.end() ? 0.0 : it->second);
+    }
+}
+
+double busiest(const std::map<long, double>& sums) {
+    double m = 0;
+    for (const auto& [tid, secs] : sums) {
+        m = std::max(m, secs);
+    }
+    return m;
+}
+
+// brook-coordinator's fsync count (mntr), or -1 for Apache ZooKeeper (its mntr has none).
+long fsync_count(const zookeeper_server& server) {
+    if (server.flavor() != zookeeper_flavor::brook) {
+        return -1;
+    }
+    std::string mntr = brook::test::four_letter_word(server.port(), "mntr");
+    auto at = mntr.find("fsync_count");
+    return at == std::string::npos ? -1 : std::strtol(mntr.c_str() + at + 11, nullptr, 10);
+}
+
+double median(std::vector<double> v) {
+    if (v.empty()) {
+        return 0;
+    }
+    std::sort(v.begin(), v.end());
+    size_t n = v.size();
+    return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
 struct target {
@@ -256,8 +318,12 @@ struct target {
     long rss_before = 0;
     long rss_after = 0;
     double secs[4] = {0, 0, 0, 0};
-    double cpu[4] = {0, 0, 0, 0};        // the server's CPU seconds
-    double client_cpu[4] = {0, 0, 0, 0}; // this process's
+    double cpu[4] = {0, 0, 0, 0};             // the server's CPU seconds
+    double client_cpu[4] = {0, 0, 0, 0};      // this process's
+    std::map<long, double> server_threads[4]; // CPU seconds per server thread
+    std::map<long, double> client_threads[4]; // CPU seconds per thread of this process
+    std::vector<double> round_rate[4];        // ops/s of each round
+    long fsyncs[4] = {0, 0, 0, 0};            // -1: not reported
     long errors[4] = {0, 0, 0, 0};
 };
 
@@ -317,10 +383,19 @@ int main(int argc, char** argv) {
             int count = static_cast<int>(int64_t(ops) * (r + 1) / rounds) - first;
             for (int k = 0; k < 2; ++k) {
                 auto& t = targets[(k + r) % 2];
+                long fsyncs_before = fsync_count(*t.server);
+                auto server_before = thread_cpu_seconds(std::to_string(t.pid));
+                auto client_before = thread_cpu_seconds("self");
                 double cpu_before = cpu_seconds(t.pid), own_before = own_cpu_seconds();
-                t.secs[i] += run_phase(t.zh, p, "/bench", first, count, window, t.errors[i]);
+                double secs = run_phase(t.zh, p, "/bench", first, count, window, t.errors[i]);
                 t.cpu[i] += cpu_seconds(t.pid) - cpu_before;
                 t.client_cpu[i] += own_cpu_seconds() - own_before;
+                add_thread_cpu(t.server_threads[i], server_before, std::to_string(t.pid));
+                add_thread_cpu(t.client_threads[i], client_before, "self");
+                long fsyncs_after = fsync_count(*t.server);
+                t.fsyncs[i] = fsyncs_before < 0 || t.fsyncs[i] < 0 ? -1 : t.fsyncs[i] + fsyncs_after - fsyncs_before;
+                t.secs[i] += secs;
+                t.round_rate[i].push_back(count / secs);
             }
         }
         if (p == phase::create) {
@@ -328,19 +403,43 @@ int main(int argc, char** argv) {
                 t.rss_after = rss_kb(t.pid);
             }
         }
-        for (auto& t : targets) {
-            std::printf("%s_%s %.0f ops/s\n", t.label, name_of(p), ops / t.secs[i]);
-            std::printf("%s_%s_server_cpu %.1f us/op\n", t.label, name_of(p), t.cpu[i] * 1e6 / ops);
-            std::printf("%s_%s_client_cpu %.1f us/op\n", t.label, name_of(p), t.client_cpu[i] * 1e6 / ops);
-            if (t.errors[i] != 0) {
-                std::printf("%s_%s_errors %ld count\n", t.label, name_of(p), t.errors[i]);
+        // Where the time goes: CPU per op of each server and of this process (the C client), in
+        // total and of the busiest thread (a thread's CPU per op bounds the rate from above).
+        double total_cpu[2];
+        for (int k = 0; k < 2; ++k) {
+            auto& t = targets[k];
+            const char* l = t.label;
+            const char* n = name_of(p);
+            std::printf("%s_%s %.0f ops/s\n", l, n, ops / t.secs[i]);
+            std::printf("%s_%s_round_median %.0f ops/s\n", l, n, median(t.round_rate[i]));
+            std::printf("%s_%s_server_cpu_us_per_op %.1f us/op\n", l, n, t.cpu[i] * 1e6 / ops);
+            std::printf("%s_%s_server_busiest_thread_us_per_op %.1f us/op\n", l, n,
+                        busiest(t.server_threads[i]) * 1e6 / ops);
+            std::printf("%s_%s_client_cpu_us_per_op %.1f us/op\n", l, n, t.client_cpu[i] * 1e6 / ops);
+            std::printf("%s_%s_client_busiest_thread_us_per_op %.1f us/op\n", l, n,
+                        busiest(t.client_threads[i]) * 1e6 / ops);
+            if (t.fsyncs[i] > 0 && (p == phase::create || p == phase::set_data || p == phase::remove)) {
+                std::printf("%s_%s_txns_per_fsync %.1f txns\n", l, n, double(ops) / double(t.fsyncs[i]));
             }
+            if (t.errors[i] != 0) {
+                std::printf("%s_%s_errors %ld count\n", l, n, t.errors[i]);
+            }
+            total_cpu[k] = (t.cpu[i] + t.client_cpu[i]) * 1e6 / ops;
         }
+        // ratio <phase>: the median over rounds of (brook's ops/s / ZooKeeper's in the adjacent round).
+        std::vector<double> pair_ratios;
+        for (size_t r = 0; r < targets[0].round_rate[i].size(); ++r) {
+            pair_ratios.push_back(targets[0].round_rate[i][r] / targets[1].round_rate[i][r]);
+        }
+        std::printf("ratio %s %.2f\n", name_of(p), median(pair_ratios));
+        std::printf("ratio %s_total_time %.2f\n", name_of(p), targets[1].secs[i] / targets[0].secs[i]);
+        // If client and server had the cores to themselves and kept them busy, the rates would be
+        // inversely proportional to client + server CPU per op; a server costing nothing would reach
+        // at most the last figure.
+        std::printf("ratio %s_by_cpu_per_op %.2f\n", name_of(p), total_cpu[1] / total_cpu[0]);
+        std::printf("ratio %s_zero_cost_server_bound %.2f\n", name_of(p),
+                    total_cpu[1] / (targets[0].client_cpu[i] * 1e6 / ops));
         std::fflush(stdout);
-    }
-    for (phase p : phases) {
-        int i = static_cast<int>(p);
-        std::printf("ratio %s %.2f\n", name_of(p), targets[1].secs[i] / targets[0].secs[i]);
     }
     for (auto& t : targets) {
         double per_100k = (t.rss_after - t.rss_before) / 1024.0 * (100000.0 / ops);

@@ -14,7 +14,7 @@ data_tree::data_tree() {
 }
 
 const znode* data_tree::find(std::string_view path) const {
-    auto it = _nodes.find(std::string(path));
+    auto it = _nodes.find(path);
     return it == _nodes.end() ? nullptr : &it->second;
 }
 
@@ -134,7 +134,7 @@ void data_tree::remove(const txn_header& h, const delete_txn& t, apply_result& o
     if (it == _nodes.end() && t.path != "/") {
         // Replay over a fuzzy snapshot: the node was gone when the walk reached it, but its parent
         // may have been written before the delete (its pzxid tells): count the change there too.
-        auto parent = _nodes.find(std::string(parent_of(t.path)));
+        auto parent = _nodes.find(parent_of(t.path));
         if (parent != _nodes.end() && parent->second.pzxid < h.zxid) {
             parent->second.cversion++;
             parent->second.pzxid = h.zxid;
@@ -255,7 +255,7 @@ void data_tree::restore_node(const std::string& path, znode n) {
         _nodes["/"] = std::move(n);
         return;
     }
-    auto parent = _nodes.find(std::string(parent_of(path)));
+    auto parent = _nodes.find(parent_of(path));
     assert(parent != _nodes.end());
     parent->second.children.emplace(name_of(path));
     auto old = _nodes.find(path);

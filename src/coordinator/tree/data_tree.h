@@ -81,7 +81,12 @@ private:
     /// Removes every node below `path` (replay over a fuzzy snapshot, see remove()).
     void drop_descendants(const std::string& path);
 
-    std::unordered_map<std::string, znode> _nodes;
+    /// Hashes std::string and std::string_view alike, so lookups by a view build no string.
+    struct path_hash {
+        using is_transparent = void;
+        size_t operator()(std::string_view p) const noexcept { return std::hash<std::string_view>{}(p); }
+    };
+    std::unordered_map<std::string, znode, path_hash, std::equal_to<>> _nodes;
     std::unordered_map<int64_t, std::set<std::string>> _ephemerals;
     std::set<std::string> _special;
     acl_table _acls;

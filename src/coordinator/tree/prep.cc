@@ -21,25 +21,10 @@ std::optional<prep_view::record> prep_view::get(const std::string& path) const {
         _tree.acl_of(*n)};
 }
 
-prep_view::prepared prep_view::prepare(const zk::multi_op& op) {
-    return std::visit(
-        [&](const auto& r) -> prepared {
-            using R = std::decay_t<decltype(r)>;
-            if constexpr (std::is_same_v<R, zk::create_request>) {
-                return create(op.type, r.path, r.data, r.acl, r.flags, 0);
-            } else if constexpr (std::is_same_v<R, zk::create_ttl_request>) {
-                return create(op.type, r.path, r.data, r.acl, r.flags, r.ttl);
-            } else if constexpr (std::is_same_v<R, zk::delete_request>) {
-                return remove(r);
-            } else if constexpr (std::is_same_v<R, zk::set_data_request>) {
-                return set_data(r);
-            } else if constexpr (std::is_same_v<R, zk::check_version_request>) {
-                return check(r);
-            } else {
-                return prepared{error_code::bad_arguments, {}}; // reads are not writes
-            }
-        },
-        op.body);
+void prep_view::note(const std::string& path, std::optional<record> r) {
+    if (_in_multi) {
+        _overlay[path] = std::move(r);
+    }
 }
 
 prep_view::prepared prep_view::create(zk::op_code type, const std::string& req_path, const bytes& data, acl_list acl,
@@ -97,8 +82,8 @@ prep_view::prepared prep_view::create(zk::op_code type, const std::string& req_p
     create_txn t{path, data, acl, owner, parent->cversion + 1};
     parent->cversion++;
     parent->num_children++;
-    _overlay[parent_path] = parent;
-    _overlay[path] = record{0, 0, 0, owner, 0, std::move(acl)};
+    note(parent_path, std::move(parent));
+    note(path, record{0, 0, 0, owner, 0, std::move(acl)});
     return {error_code::ok, std::move(t)};
 }
 
@@ -126,8 +111,8 @@ prep_view::prepared prep_view::remove(const zk::delete_request& req) {
     }
     parent->cversion++;
     parent->num_children--;
-    _overlay[parent_path] = parent;
-    _overlay[req.path] = std::nullopt;
+    note(parent_path, std::move(parent));
+    note(req.path, std::nullopt);
     return {error_code::ok, delete_txn{req.path}};
 }
 
@@ -150,7 +135,7 @@ prep_view::prepared prep_view::set_data(const zk::set_data_request& req) {
     }
     node->version++;
     int32_t v = node->version;
-    _overlay[req.path] = std::move(node);
+    note(req.path, std::move(node));
     return {error_code::ok, set_data_txn{req.path, req.data, v}};
 }
 
@@ -175,7 +160,7 @@ prep_view::prepared prep_view::prepare_set_acl(const zk::set_acl_request& req) {
     node->aversion++;
     node->acl = acl;
     int32_t v = node->aversion;
-    _overlay[req.path] = std::move(node);
+    note(req.path, std::move(node));
     return {error_code::ok, set_acl_txn{req.path, std::move(acl), v}};
 }
 

@@ -10,6 +10,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <variant>
 
 namespace brook::coordinator::tree {
 
@@ -25,8 +26,10 @@ public:
         acl_list acl;
     };
 
-    prep_view(const data_tree& tree, const auth_info& who, int64_t session, int32_t max_data)
-        : _tree(tree), _who(who), _session(session), _max_data(max_data) {}
+    /// `in_multi`: later ops will be prepared against this one's effect (a multi). A single write
+    /// does not record its effect, which saves the overlay's allocations on the hot path.
+    prep_view(const data_tree& tree, const auth_info& who, int64_t session, int32_t max_data, bool in_multi = true)
+        : _tree(tree), _who(who), _session(session), _max_data(max_data), _in_multi(in_multi) {}
 
     struct prepared {
         zk::error_code err = zk::error_code::ok;
@@ -34,11 +37,34 @@ public:
     };
 
     /// Prepares one op (create variants, delete, setData, setACL, check) and records its effect.
-    prepared prepare(const zk::multi_op& op);
+    prepared prepare(const zk::multi_op& op) { return prepare(op.type, op.body); }
+    /// The same for the body of a request (`Body` is a variant of request records), without
+    /// copying it into a multi_op first.
+    template<class Body>
+    prepared prepare(zk::op_code type, const Body& body) {
+        return std::visit([&](const auto& r) { return one(type, r); }, body);
+    }
     prepared prepare_set_acl(const zk::set_acl_request& req);
 
 private:
+    prepared one(zk::op_code type, const zk::create_request& r) {
+        return create(type, r.path, r.data, r.acl, r.flags, 0);
+    }
+    prepared one(zk::op_code type, const zk::create_ttl_request& r) {
+        return create(type, r.path, r.data, r.acl, r.flags, r.ttl);
+    }
+    prepared one(zk::op_code, const zk::delete_request& r) { return remove(r); }
+    prepared one(zk::op_code, const zk::set_data_request& r) { return set_data(r); }
+    prepared one(zk::op_code, const zk::check_version_request& r) { return check(r); }
+    /// Anything else (reads) is not a write.
+    template<class R>
+    prepared one(zk::op_code, const R&) {
+        return prepared{zk::error_code::bad_arguments, {}};
+    }
+
     std::optional<record> get(const std::string& path) const;
+    /// Records the effect of an op on `path` for the later ops of a multi.
+    void note(const std::string& path, std::optional<record> r);
     prepared create(zk::op_code type, const std::string& path, const bytes& data, acl_list acl, int32_t flags,
                     int64_t ttl);
     prepared remove(const zk::delete_request& req);
@@ -49,6 +75,7 @@ private:
     const auth_info& _who;
     int64_t _session;
     int32_t _max_data;
+    bool _in_multi;
     std::map<std::string, std::optional<record>, std::less<>> _overlay;
 };
 

@@ -179,8 +179,9 @@ outcome processor::commit(const zk::request_header& h, int64_t session, txn_body
 }
 
 outcome processor::write(client_context& ctx, const zk::request& req, int64_t wall_ms) {
-    prep_view view(_tree, ctx.auth, ctx.session, _opts.max_data_bytes);
     auto type = static_cast<op_code>(req.header.type);
+    // Only the ops of a multi see each other's effects; a single write skips recording its own.
+    prep_view view(_tree, ctx.auth, ctx.session, _opts.max_data_bytes, type == op_code::multi);
     if (type == op_code::set_acl) {
         auto p = view.prepare_set_acl(std::get<zk::set_acl_request>(req.body));
         if (p.err != error_code::ok) {
@@ -213,16 +214,7 @@ outcome processor::write(client_context& ctx, const zk::request& req, int64_t wa
         }
         return commit(req.header, ctx.session, std::move(mt), wall_ms, &types);
     }
-    zk::multi_op op{type, {}};
-    std::visit(
-        [&](const auto& b) {
-            using B = std::decay_t<decltype(b)>;
-            if constexpr (std::is_constructible_v<zk::multi_op_body, B>) {
-                op.body = b;
-            }
-        },
-        req.body);
-    auto p = view.prepare(op);
+    auto p = view.prepare(type, req.body);
     if (p.err != error_code::ok) {
         return error(req.header, p.err);
     }
