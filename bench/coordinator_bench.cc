@@ -100,6 +100,11 @@ const char* name_of(phase p) {
 
 zhandle_t* connect(const std::string& host) {
     zhandle_t* zh = zookeeper_init(host.c_str(), on_session, 30000, nullptr, nullptr, 0);
+    // By default the C client resolves its host list again every time it checks the socket (a
+    // getaddrinfo with a netlink socket and a read of /etc/gai.conf, thousands per second under
+    // this load), which made its I/O thread the bottleneck for both servers. The host here is a
+    // literal loopback address: resolve it once, as an application with a fixed ensemble would.
+    zoo_set_servers_resolution_delay(zh, -1);
     for (int i = 0; i < 1500 && zoo_state(zh) != ZOO_CONNECTED_STATE; ++i) {
         struct timespec ts {
             0, 20'000'000
