@@ -6,6 +6,8 @@
 #include "commit_queue.h"
 #include "group.h"
 
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
 
 namespace brook::client::kafka {

@@ -209,6 +209,32 @@ TEST_F(KafkaConsumerCommit, SeveralAsyncCommitsInFlightCompleteInOrder) {
     ASSERT_TRUE(c.close());
 }
 
+TEST_F(KafkaConsumerCommit, CloseWaitsForTheCommitsInFlight) {
+    const auto topic = topic_name();
+    const auto group = topic + "-g";
+    create(topic, 1);
+    auto cc = group_config(group);
+    cc.enable_auto_commit = false;
+    consumer c(*_client, cc);
+    ASSERT_TRUE(c.subscribe({topic}));
+    std::vector<std::error_code> outcomes;
+    for (int i = 1; i <= 3; ++i) {
+        c.commit_async({{{topic, 0}, i}}, [&](std::error_code ec) { outcomes.push_back(ec); });
+    }
+    EXPECT_TRUE(outcomes.empty());
+    ASSERT_TRUE(c.close(10s));
+    ASSERT_EQ(outcomes.size(), 3U);
+    for (const auto& ec : outcomes) {
+        EXPECT_FALSE(ec) << ec.message();
+    }
+    EXPECT_EQ(committed_offset(group, {topic, 0}), 3);
+    // After close, a commit fails at once instead of waiting for a poll that never comes.
+    std::optional<std::error_code> late;
+    c.commit_async([&](std::error_code ec) { late = ec; });
+    ASSERT_TRUE(late.has_value());
+    EXPECT_EQ(*late, errc::closed);
+}
+
 TEST_F(KafkaConsumerCommit, AsyncCommitOvertakenByARebalanceReportsTheError) {
     const auto topic = topic_name();
     const auto group = topic + "-g";
