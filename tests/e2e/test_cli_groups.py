@@ -89,3 +89,34 @@ def test_list_reset_and_delete(broker):
     assert out.splitlines() == [f"r{i}" for i in range(4, 10)]
     ok(brook(broker, "groups", "--delete", "--group", "reset-group"))
     assert "reset-group" not in [g["group"] for g in json.loads(ok(brook(broker, "groups", "--list", "--json")))]
+
+
+def _lags(broker, group):
+    rows = json.loads(ok(brook(broker, "groups", "--describe", "--group", group, "--json")))[0]["partitions"]
+    return {r["partition"]: (r["current_offset"], r["lag"]) for r in rows}
+
+
+def test_consumers_of_the_brook_command_leave_zero_lag(broker):
+    ok(brook(broker, "topics", "--create", "--topic", "drained", "--partitions", "3"))
+    run_client(["kcat", "-b", broker.bootstrap, "-P", "-t", "drained", "-K", ":"],
+               input="".join(f"k{i}:v{i}\n" for i in range(60)).encode())
+    ends = {}
+    for p in range(3):
+        out = run_client(["kcat", "-b", broker.bootstrap, "-Q", "-t", f"drained:{p}:-1"]).stdout.decode()
+        ends[p] = int(out.split()[-1])
+    assert sum(ends.values()) == 60
+    # brook consume commits what it printed, on every partition.
+    out = ok(brook(broker, "consume", "--topic", "drained", "--group", "drain-consume", "--from-beginning",
+                   "--max-messages", "60"))
+    assert len(out.splitlines()) == 60
+    lags = _lags(broker, "drain-consume")
+    for p in range(3):
+        if ends[p] > 0:
+            assert lags[p] == (ends[p], 0)
+    # brook perf consume keeps the consumer's auto-commit, which commits on close.
+    ok(brook(broker, "perf", "consume", "--topic", "drained", "--group", "drain-perf", "--messages", "60",
+             "--timeout-ms", "5000"))
+    lags = _lags(broker, "drain-perf")
+    for p in range(3):
+        if ends[p] > 0:
+            assert lags[p] == (ends[p], 0)
