@@ -309,8 +309,9 @@ result<std::optional<std::vector<topic_partition>>> group_membership::poll(const
     }
     while (_need_join) {
         if (_protocol != "cooperative-sticky") {
-            // Eager protocols give everything up before rejoining.
-            if (!_owned.empty() && before_revoke) {
+            // Eager protocols give everything up before rejoining. A member the coordinator no
+            // longer knows has lost its partitions already: nothing it commits would be accepted.
+            if (!_owned.empty() && before_revoke && !_member_id.empty()) {
                 before_revoke(flatten(_owned));
             }
             _owned.clear();
