@@ -152,7 +152,7 @@ void data_tree::remove(const txn_header& h, const delete_txn& t, apply_result& o
     auto parent_path = std::string(parent_of(t.path));
     auto parent = _nodes.find(parent_path);
     if (parent != _nodes.end()) {
-        parent->second.children.erase(std::string(name_of(t.path)));
+        parent->second.children.erase(name_of(t.path));
         parent->second.cversion++;
         parent->second.pzxid = h.zxid;
     }
