@@ -145,6 +145,10 @@ public:
     /// First batch whose max timestamp >= ts, and the first record in it with timestamp >= ts
     /// (records are decoded, decompressing when needed); nothing when every batch is older.
     result<std::optional<timestamp_lookup>> offset_for_timestamp(int64_t ts);
+    /// ListOffsets' MAX_TIMESTAMP (KIP-734): the first record holding the largest timestamp of the
+    /// log at or above the log start, found through the segments' cached max timestamps (only the
+    /// segment holding it is read). Nothing when the log is empty or has no timestamps (-1).
+    result<std::optional<timestamp_lookup>> max_timestamp_offset();
 
     offset log_start_offset() const noexcept { return offset(_log_start.load(std::memory_order_acquire)); }
     /// Offset the next appended record gets (Kafka's log end offset, "latest").
