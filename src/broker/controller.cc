@@ -35,6 +35,9 @@ void controller::create_topic_async(const topic_request& req, bool validate_only
         std::lock_guard lock(_mutex);
         out = create_locked(req, validate_only);
         link = _link;
+        if (out.topic && !validate_only && link) {
+            _unpublished.insert(out.topic->name);
+        }
     }
     if (!out.topic || validate_only || !link) {
         done(std::move(out));
@@ -43,10 +46,18 @@ void controller::create_topic_async(const topic_request& req, bool validate_only
     // Published outside the lock: the completion may roll back through forget_topic().
     auto t = *out.topic;
     link->publish_topic(t, [this, out = std::move(out), done = std::move(done)](result<void> r) mutable {
-        if (!r) {
+        auto published = [&] {
+            std::lock_guard lock(_mutex);
+            // One instance: a re-creation after a rollback holds its own.
+            _unpublished.erase(_unpublished.find(out.topic->name));
+        };
+        if (r) {
+            published();
+        } else {
             // Another broker (or a znode left behind) has the topic: our local state goes.
             const bool exists = is_node_exists(r.error());
             forget_topic(out.topic->name);
+            published();
             out.error = exists ? error_code::topic_already_exists : error_code::unknown_server_error;
             out.message = exists ? "Topic '" + out.topic->name + "' already exists."
                                  : "Cannot store topic '" + out.topic->name + "': " + r.error().message();
@@ -54,6 +65,11 @@ void controller::create_topic_async(const topic_request& req, bool validate_only
         }
         done(std::move(out));
     });
+}
+
+bool controller::awaiting_coordinator(const std::string& name) const {
+    std::lock_guard lock(_mutex);
+    return _unpublished.count(name) != 0;
 }
 
 topic_outcome controller::create_locked(const topic_request& req, bool validate_only) {

@@ -23,6 +23,7 @@
 #include <map>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -62,6 +63,10 @@ public:
     /// Same, completing once the coordinator holds the topic (TOPIC_ALREADY_EXISTS when it held it
     /// already: the local state is then rolled back).
     void create_topic_async(const topic_request& req, bool validate_only, topic_done done);
+    /// True while a topic made by create_topic_async is not yet in the coordinator: Metadata
+    /// hides it (LEADER_NOT_AVAILABLE), so no client writes to a partition the coordinator may
+    /// never hold (the write can still fail and roll the topic back).
+    bool awaiting_coordinator(const std::string& name) const;
     protocol::kafka::error_code delete_topic(const std::string& name);
     /// Same, completing once the deletion request is in the coordinator.
     void delete_topic_async(const std::string& name, change_done done);
@@ -105,6 +110,8 @@ private:
     log_store& _logs;
     metadata_writer* _link = nullptr;
     const config_values* _static = nullptr;
+    /// Topics created locally whose coordinator write has not completed (under _mutex).
+    std::multiset<std::string> _unpublished;
 
     topic_outcome create_locked(const topic_request& req, bool validate_only);
     void remove_locked(const std::string& name);

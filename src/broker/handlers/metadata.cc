@@ -1,10 +1,24 @@
 // Metadata (key 3): brokers, cluster id, controller and topics, creating unknown topics when
 // auto.create.topics.enable allows it.
+//
+// Auto-creation answers as Kafka does: the request that creates a topic gets LEADER_NOT_AVAILABLE
+// for it (clients retry Metadata by themselves), and the topic is described only once the
+// coordinator holds it — until then it stays LEADER_NOT_AVAILABLE and out of "all topics", so no
+// producer writes to a partition whose creation may still be rolled back. A name that cannot be
+// created gets the creation's error (e.g. INVALID_REPLICATION_FACTOR); when creating is not
+// allowed (auto.create.topics.enable=false or, v4+, allow_auto_topic_creation=false), an unknown
+// topic is UNKNOWN_TOPIC_OR_PARTITION.
 #include "brook/protocol/kafka/messages/metadata.h"
 
 #include "broker/handlers/codec.h"
 #include "broker/handlers/handlers.h"
+#include "brook/common/logging.h"
 #include "brook/protocol/kafka/error_code.h"
+
+#include <spdlog/spdlog.h>
+
+#include <memory>
+#include <mutex>
 
 namespace brook::broker::handlers {
 
@@ -49,6 +63,33 @@ kafka::metadata_response::metadata_response_topic topic_error(std::optional<std:
     return out;
 }
 
+// Starts creating `name` and returns the error to answer now: LEADER_NOT_AVAILABLE while the
+// creation runs (or when a concurrent one won), else the error that stopped it at once.
+kafka::error_code auto_create(broker_context& ctx, const std::string& name) {
+    // The completion may run inside the call (validation failed, or a writer that completes at
+    // once) or later on the coordinator client's thread: only an early one decides the answer.
+    struct state {
+        std::mutex mutex;
+        bool answered = false;
+        kafka::error_code early = kafka::error_code::none;
+    };
+    auto st = std::make_shared<state>();
+    ctx.topics.create_topic_async(topic_request{name, -1, -1, {}}, false, [st, name](topic_outcome out) {
+        std::lock_guard lock(st->mutex);
+        if (!st->answered) {
+            st->early = out.error;
+        } else if (out.error != kafka::error_code::none && out.error != kafka::error_code::topic_already_exists) {
+            get_logger("brook.broker")->warn("Auto-creation of topic '{}' failed: {}", name, out.message);
+        }
+    });
+    std::lock_guard lock(st->mutex);
+    st->answered = true;
+    if (st->early == kafka::error_code::none || st->early == kafka::error_code::topic_already_exists) {
+        return kafka::error_code::leader_not_available;
+    }
+    return st->early;
+}
+
 } // namespace
 
 void handle_metadata(broker_context& ctx, request r, responder reply) {
@@ -73,7 +114,9 @@ void handle_metadata(broker_context& ctx, request r, responder reply) {
     const bool all_topics = !body.topics || (version == 0 && body.topics->empty());
     if (all_topics) {
         for (const auto& t : ctx.metadata.topics()) {
-            resp.topics.push_back(describe(t, ops));
+            if (!ctx.topics.awaiting_coordinator(t.name)) {
+                resp.topics.push_back(describe(t, ops));
+            }
         }
     } else {
         const bool may_create = ctx.settings.auto_create_topics && (version < 4 || body.allow_auto_topic_creation);
@@ -81,13 +124,16 @@ void handle_metadata(broker_context& ctx, request r, responder reply) {
             if (!want.name) {
                 auto t = ctx.metadata.topic_by_id(want.topic_id);
                 resp.topics.push_back(
-                    t ? describe(*t, ops)
-                      : topic_error(std::nullopt, want.topic_id, kafka::error_code::unknown_topic_id));
+                    t && !ctx.topics.awaiting_coordinator(t->name)
+                        ? describe(*t, ops)
+                        : topic_error(std::nullopt, want.topic_id, kafka::error_code::unknown_topic_id));
                 continue;
             }
             const auto& name = *want.name;
             if (auto t = ctx.metadata.topic(name)) {
-                resp.topics.push_back(describe(*t, ops));
+                resp.topics.push_back(ctx.topics.awaiting_coordinator(name)
+                                          ? topic_error(name, {}, kafka::error_code::leader_not_available)
+                                          : describe(*t, ops));
                 continue;
             }
             if (!valid_topic_name(name)) {
@@ -98,17 +144,7 @@ void handle_metadata(broker_context& ctx, request r, responder reply) {
                 resp.topics.push_back(topic_error(name, {}, kafka::error_code::unknown_topic_or_partition));
                 continue;
             }
-            auto created = ctx.topics.create_topic(topic_request{name, -1, -1, {}});
-            if (created.topic) {
-                resp.topics.push_back(describe(*created.topic, ops));
-            } else if (created.error == kafka::error_code::topic_already_exists) {
-                // Created by a concurrent request since our lookup.
-                auto t = ctx.metadata.topic(name);
-                resp.topics.push_back(t ? describe(*t, ops)
-                                        : topic_error(name, {}, kafka::error_code::leader_not_available));
-            } else {
-                resp.topics.push_back(topic_error(name, {}, created.error));
-            }
+            resp.topics.push_back(topic_error(name, {}, auto_create(ctx, name)));
         }
     }
     reply.send(encode(resp, version));
