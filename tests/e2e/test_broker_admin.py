@@ -1,9 +1,10 @@
 """Admin APIs of brook-broker through stock clients: AlterConfigs (confluent-kafka and kafka-python)
 stored in the coordinator in Kafka's layout (/config/topics/<t>, /config/brokers/<id>,
 /config/changes/config_change_<seq>, read with kazoo) and applied live (max.message.bytes refuses a
-large message at once); validation errors; CreatePartitions; CreateTopics refused with
-TOPIC_ALREADY_EXISTS when the coordinator already holds the topic; a kill -9 restart that does not
-wait for the old session to time out; a new session after the old one expired."""
+large message at once); validation errors; DescribeConfigs sources and synonyms; CreatePartitions;
+CreateTopics refused with TOPIC_ALREADY_EXISTS when the coordinator already holds the topic; a
+kill -9 restart that does not wait for the old session to time out; a new session after the old
+one expired."""
 import json
 import os
 import signal
@@ -118,6 +119,48 @@ def test_alter_configs_stored_in_the_coordinator_and_applied_live():
         finally:
             zk.stop()
             zk.close()
+
+
+def test_describe_configs_synonyms_and_sources():
+    """Every layer a value can come from, as confluent-kafka reports it: the topic override, this
+    broker's dynamic config, server.properties and the built-in default, most specific first."""
+    with Workspace("brook-admin") as ws:
+        broker = Broker(ws, broker_id=1, overrides={"log.retention.ms": "86400000",
+                                                    "log.segment.bytes": "2000000"}).start()
+        admin = AdminClient({"bootstrap.servers": broker.bootstrap})
+        create(admin, "syn", 1, {"retention.ms": "1234"})
+        res = ConfigResource("broker", "1", set_config={"log.retention.bytes": "5000"})
+        admin.alter_configs([res])[res].result(30)
+
+        topic = ConfigResource("topic", "syn")
+        got = admin.describe_configs([topic])[topic].result(30)
+        retention = got["retention.ms"]
+        assert (retention.value, retention.source) == ("1234", ConfigSource.DYNAMIC_TOPIC_CONFIG.value)
+        assert list(retention.synonyms) == ["retention.ms", "log.retention.ms", "log.retention.hours"]
+        assert retention.synonyms["log.retention.ms"].value == "86400000"
+        assert retention.synonyms["log.retention.ms"].source == ConfigSource.STATIC_BROKER_CONFIG.value
+        assert all(s.is_synonym for s in retention.synonyms.values())
+
+        segment = got["segment.bytes"]
+        assert (segment.value, segment.source) == ("2000000", ConfigSource.STATIC_BROKER_CONFIG.value)
+        assert list(segment.synonyms) == ["log.segment.bytes"]  # static, then default: same name
+
+        size = got["retention.bytes"]
+        assert (size.value, size.source) == ("5000", ConfigSource.DYNAMIC_BROKER_CONFIG.value)
+
+        policy = got["cleanup.policy"]
+        assert policy.source == ConfigSource.DEFAULT_CONFIG.value and policy.is_default
+        assert list(policy.synonyms) == ["log.cleanup.policy"]
+        assert policy.synonyms["log.cleanup.policy"].value == "delete"
+        assert got["remote.storage.enable"].synonyms == {}
+
+        broker_res = ConfigResource("broker", "1")
+        mine = admin.describe_configs([broker_res])[broker_res].result(30)
+        assert mine["log.retention.bytes"].source == ConfigSource.DYNAMIC_BROKER_CONFIG.value
+        assert mine["log.segment.bytes"].source == ConfigSource.STATIC_BROKER_CONFIG.value
+        assert list(mine["log.retention.ms"].synonyms) == ["log.retention.ms", "log.retention.hours"]
+        assert mine["broker.id"].is_read_only
+        assert broker.stop() == 0, broker.log()
 
 
 def test_kafka_python_alter_configs_and_create_partitions():

@@ -5,7 +5,7 @@ import struct
 
 import pytest
 
-from brook_harness import Broker, Workspace, run_client
+from brook_harness import Broker, Workspace, run_client, wait_until
 
 
 @pytest.fixture
@@ -32,7 +32,17 @@ def consume(broker, topic, *extra):
 def test_metadata_lists_the_broker_and_creates_topics_on_demand(broker):
     meta = json.loads(kcat(broker, "-L", "-J", "-t", "auto-created").stdout)
     assert [b["name"] for b in meta["brokers"]] == [f"127.0.0.1:{broker.port}"]
+    # As Kafka: the request that creates the topic answers LEADER_NOT_AVAILABLE for it; the topic
+    # is described once the coordinator holds it.
     topics = {t["topic"]: t for t in meta["topics"]}
+    assert "Leader not available" in topics["auto-created"].get("error", "")
+
+    def described():
+        nonlocal topics
+        meta = json.loads(kcat(broker, "-L", "-J", "-t", "auto-created").stdout)
+        topics = {t["topic"]: t for t in meta["topics"]}
+        return not topics["auto-created"].get("error")
+    wait_until(described, 15, "auto-created topic described")
     assert len(topics["auto-created"]["partitions"]) == 3
     for p in topics["auto-created"]["partitions"]:
         assert p["leader"] == 0
