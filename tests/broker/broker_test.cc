@@ -175,11 +175,20 @@ TEST_F(broker_test, metadata_auto_creates_and_describes_topics) {
     ASSERT_TRUE(resp.cluster_id);
     EXPECT_EQ(resp.cluster_id->size(), 22u);
     ASSERT_EQ(resp.topics.size(), 2u);
+    // As Kafka: the request that creates the topic is answered LEADER_NOT_AVAILABLE for it.
+    EXPECT_EQ(resp.topics[0].error_code, static_cast<int16_t>(error_code::leader_not_available));
+    EXPECT_EQ(resp.topics[1].error_code, static_cast<int16_t>(error_code::invalid_topic_exception));
+    // Described once the coordinator holds it (clients retry Metadata the same way).
+    req.topics->pop_back();
+    const auto deadline = std::chrono::steady_clock::now() + 10s;
+    do {
+        resp = call<kafka::metadata_response>(c, req, 12);
+        ASSERT_EQ(resp.topics.size(), 1u);
+    } while (resp.topics[0].error_code != 0 && std::chrono::steady_clock::now() < deadline);
     EXPECT_EQ(resp.topics[0].error_code, 0);
     EXPECT_NE(resp.topics[0].topic_id, kafka::uuid{});
     ASSERT_EQ(resp.topics[0].partitions.size(), 1u);
     EXPECT_EQ(resp.topics[0].partitions[0].leader_id, 7);
-    EXPECT_EQ(resp.topics[1].error_code, static_cast<int16_t>(error_code::invalid_topic_exception));
 }
 
 TEST_F(broker_test, produced_batches_are_fetched_back_with_offsets) {
