@@ -52,7 +52,7 @@ public:
         : _resp(std::move(resp)), _left(count), _reply(std::move(reply)), _version(version) {}
 
     Response& response() { return _resp; }
-    /// Records one completion; the last one sends.
+    /// Records one completion; the last one sends. A join of no items sends on the first call.
     void complete_one(const std::function<void(Response&)>& fill);
 
 private:
@@ -67,7 +67,8 @@ template<class Response>
 void reply_join<Response>::complete_one(const std::function<void(Response&)>& fill) {
     std::unique_lock lock(_mutex);
     fill(_resp);
-    if (_left == 0 || --_left != 0) {
+    // A join of no items (a request naming no topic or resource) sends on its first call.
+    if (_left != 0 && --_left != 0) {
         return;
     }
     auto body = encode(_resp, _version);
