@@ -2,8 +2,8 @@
 // - append throughput of 1 MiB batches through partition_log (leader append: CRC + record framing
 //   checks, offset assignment, page-cache write, index upkeep) vs a plain sequential write() of the
 //   same bytes to a fresh file on the same disk; many short interleaved rounds (the order rotates
-//   each round), best of each side, then the ratio — in wall-clock time and in the thread's CPU
-//   time (the latter is steadier on a shared machine; the former is the target);
+//   each round), the median round of each side, then the ratio — in wall-clock time and in the
+//   thread's CPU time (the latter is steadier on a shared machine; the former is the target);
 // - read throughput (file regions, as for sendfile, read with pread; and copy-into-buffer reads);
 // - recovery time per GiB scanned (unclean load: size, magic and CRC of every batch);
 // - RSS and file descriptors used by 10,000 open partitions, and their clean reopen time.
@@ -24,6 +24,7 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <vector>
 
 namespace {
 
@@ -46,11 +47,27 @@ double thread_cpu_seconds() {
 
 // Wall-clock and CPU seconds of one round.
 struct timing {
-    double wall = 1e9;
-    double cpu = 1e9;
-    void keep_best(const timing& t) {
-        wall = std::min(wall, t.wall);
-        cpu = std::min(cpu, t.cpu);
+    double wall = 0;
+    double cpu = 0;
+};
+
+// Every round of one side; medians are the figures reported (best rounds are printed too).
+struct rounds {
+    std::vector<timing> all;
+    double median(double timing::*field) const {
+        std::vector<double> v;
+        for (const auto& t : all) {
+            v.push_back(t.*field);
+        }
+        std::sort(v.begin(), v.end());
+        return v.empty() ? 0 : v.size() % 2 == 1 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
+    }
+    double best(double timing::*field) const {
+        double b = 1e9;
+        for (const auto& t : all) {
+            b = std::min(b, t.*field);
+        }
+        return b;
     }
 };
 
@@ -128,7 +145,23 @@ timing log_append_round(const fs::path& dir, brook::bytes batch, size_t count, b
 
 } // namespace
 
-int main() {
+int main(int argc, char** argv) {
+    // --append-only: only the append comparison; --only=plain|leader|follower: one side only
+    // (for profiling it with perf).
+    bool append_only = false;
+    std::string only;
+    for (int i = 1; i < argc; ++i) {
+        std::string a = argv[i];
+        if (a == "--append-only") {
+            append_only = true;
+        } else if (a.rfind("--only=", 0) == 0) {
+            only = a.substr(7);
+            append_only = true;
+        } else {
+            std::fprintf(stderr, "usage: %s [--append-only] [--only=plain|leader|follower]\n", argv[0]);
+            return 2;
+        }
+    }
     brook::test::temp_dir tmp("brook-log-bench");
     auto batch = make_mib_batch();
     const size_t count = 64; // 64 MiB per round: short rounds, many of them, suffer less from
@@ -137,29 +170,52 @@ int main() {
 
     // Interleaved rounds so all sides see the same disk and page-cache conditions; the order
     // rotates so that no side always follows another (whose dirty pages are being written back).
-    timing plain, leader, follower;
+    // Each side writes a file created just before its timed loop and removed after it.
+    const char* names[] = {"plain", "leader", "follower"};
+    rounds plain, leader, follower;
     for (int round = 0; round < 15; ++round) {
         for (int k = 0; k < 3; ++k) {
-            switch ((round + k) % 3) {
+            int side = (round + k) % 3;
+            if (!only.empty() && only != names[side]) {
+                continue;
+            }
+            switch (side) {
             case 0:
-                plain.keep_best(plain_write_round(tmp / "plain.bin", batch, count));
+                plain.all.push_back(plain_write_round(tmp / "plain.bin", batch, count));
                 break;
             case 1:
-                leader.keep_best(log_append_round(tmp / "leader-0", batch, count, true));
+                leader.all.push_back(log_append_round(tmp / "leader-0", batch, count, true));
                 break;
             default:
-                follower.keep_best(log_append_round(tmp / "follower-0", batch, count, false));
+                follower.all.push_back(log_append_round(tmp / "follower-0", batch, count, false));
                 break;
             }
         }
     }
-    std::printf("plain_write_1mib %.0f MB/s\n", total_mb / plain.wall);
-    std::printf("log_append_leader_1mib %.0f MB/s\n", total_mb / leader.wall);
-    std::printf("log_append_follower_1mib %.0f MB/s\n", total_mb / follower.wall);
-    std::printf("ratio log_append_leader_vs_plain_write %.3f\n", plain.wall / leader.wall);
-    std::printf("ratio log_append_follower_vs_plain_write %.3f\n", plain.wall / follower.wall);
-    std::printf("ratio log_append_leader_vs_plain_write_cpu %.3f\n", plain.cpu / leader.cpu);
-    std::printf("ratio log_append_follower_vs_plain_write_cpu %.3f\n", plain.cpu / follower.cpu);
+    if (!only.empty()) {
+        const auto& r = only == "plain" ? plain : only == "leader" ? leader : follower;
+        std::printf("%s_1mib %.0f MB/s (median), cpu %.1f us/MB\n", only.c_str(), total_mb / r.median(&timing::wall),
+                    r.median(&timing::cpu) / total_mb * 1e6);
+        return 0;
+    }
+    auto wall = &timing::wall;
+    auto cpu = &timing::cpu;
+    std::printf("plain_write_1mib %.0f MB/s\n", total_mb / plain.median(wall));
+    std::printf("log_append_leader_1mib %.0f MB/s\n", total_mb / leader.median(wall));
+    std::printf("log_append_follower_1mib %.0f MB/s\n", total_mb / follower.median(wall));
+    std::printf("plain_write_cpu_1mib %.1f us/MB\n", plain.median(cpu) / total_mb * 1e6);
+    std::printf("log_append_leader_cpu_1mib %.1f us/MB\n", leader.median(cpu) / total_mb * 1e6);
+    std::printf("log_append_follower_cpu_1mib %.1f us/MB\n", follower.median(cpu) / total_mb * 1e6);
+    // Medians of 15 rounds per side; the best-round ratios follow for comparison.
+    std::printf("ratio log_append_leader_vs_plain_write %.3f\n", plain.median(wall) / leader.median(wall));
+    std::printf("ratio log_append_follower_vs_plain_write %.3f\n", plain.median(wall) / follower.median(wall));
+    std::printf("ratio log_append_leader_vs_plain_write_cpu %.3f\n", plain.median(cpu) / leader.median(cpu));
+    std::printf("ratio log_append_follower_vs_plain_write_cpu %.3f\n", plain.median(cpu) / follower.median(cpu));
+    std::printf("ratio log_append_leader_vs_plain_write_best %.3f\n", plain.best(wall) / leader.best(wall));
+    std::printf("ratio log_append_follower_vs_plain_write_best %.3f\n", plain.best(wall) / follower.best(wall));
+    if (append_only) {
+        return 0;
+    }
 
     // Reads and recovery over one 512 MiB log.
     {

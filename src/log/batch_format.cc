@@ -86,6 +86,29 @@ namespace {
     return true;
 }
 
+// One record at `p` (its length varint first): returns one past its end when its framing is valid
+// and it lies within `end`, else nullptr. The next record's position depends only on the length
+// varint, so the out-of-order core can start on it while this record's fields are still checked.
+[[gnu::always_inline]] inline const uint8_t* record_end_if_ok(const uint8_t* p, const uint8_t* end) noexcept {
+    int32_t length;
+    if (p == end || !varint32(p, end, length) || length <= 0 || end - p < length) {
+        return nullptr;
+    }
+    const uint8_t* const rec_end = p + length;
+    ++p; // attributes
+    int32_t headers;
+    if (!skip_varint(p, rec_end, 10) || !skip_varint(p, rec_end, 5) || !skip_field(p, rec_end, true) ||
+        !skip_field(p, rec_end, true) || !varint32(p, rec_end, headers) || headers < 0) {
+        return nullptr;
+    }
+    for (int32_t h = 0; h < headers; ++h) {
+        if (!skip_field(p, rec_end, false) || !skip_field(p, rec_end, true)) {
+            return nullptr;
+        }
+    }
+    return p == rec_end ? rec_end : nullptr;
+}
+
 } // namespace
 
 bool record_framing_ok(bytes_view payload, int32_t count) noexcept {
@@ -95,27 +118,19 @@ bool record_framing_ok(bytes_view payload, int32_t count) noexcept {
     const uint8_t* p = payload.data();
     const uint8_t* const end = p + payload.size();
     for (int32_t i = 0; i < count; ++i) {
-        int32_t length;
-        if (p == end || !varint32(p, end, length) || length <= 0 || end - p < length) {
-            return false;
-        }
-        const uint8_t* const rec_end = p + length;
-        ++p; // attributes
-        int32_t headers;
-        if (!skip_varint(p, rec_end, 10) || !skip_varint(p, rec_end, 5) || !skip_field(p, rec_end, true) ||
-            !skip_field(p, rec_end, true) || !varint32(p, rec_end, headers) || headers < 0) {
-            return false;
-        }
-        for (int32_t h = 0; h < headers; ++h) {
-            if (!skip_field(p, rec_end, false) || !skip_field(p, rec_end, true)) {
-                return false;
-            }
-        }
-        if (p != rec_end) {
+        p = record_end_if_ok(p, end);
+        if (p == nullptr) {
             return false;
         }
     }
     return p == end;
+}
+
+batch_check batch_checks(bytes_view batch, int32_t count) noexcept {
+    if (!pk::crc_matches(batch)) {
+        return batch_check::crc_mismatch;
+    }
+    return record_framing_ok(batch.subspan(batch_header_size), count) ? batch_check::ok : batch_check::bad_records;
 }
 
 bool batch_crc_matches(bytes_view batch) noexcept {

@@ -1,6 +1,7 @@
 #include "file_io.h"
 
 #include <fcntl.h>
+#include <linux/falloc.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -52,6 +53,16 @@ result<uint64_t> file_size(int fd) {
         return last_errno();
     }
     return uint64_t(st.st_size);
+}
+
+bool allocate_blocks(int fd, uint64_t pos, uint64_t len) noexcept {
+    constexpr uint64_t block = 4096;
+    uint64_t start = (pos + block - 1) / block * block;
+    if (start >= pos + len) {
+        return true;
+    }
+    // Any other failure (ENOSPC, ...) shows again in the write that follows.
+    return ::fallocate(fd, FALLOC_FL_KEEP_SIZE, off_t(start), off_t(pos + len - start)) == 0 || errno != EOPNOTSUPP;
 }
 
 result<void> fsync_dir(const std::filesystem::path& dir) {

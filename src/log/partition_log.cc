@@ -43,23 +43,30 @@ result<std::vector<batch_position>> split_batches(bytes_view data, const log_con
             return errc::record_too_large;
         }
         auto whole = rest.first(h.size_bytes());
-        if (!batch_crc_matches(whole)) {
-            return errc::corrupt_batch;
-        }
-        if (leader) {
-            // A producer's batch holds exactly lastOffsetDelta + 1 records.
-            if (h.record_count == 0 || int64_t{h.record_count} != int64_t{h.last_offset_delta} + 1) {
+        // A producer's batch holds exactly lastOffsetDelta + 1 records.
+        bool count_ok = h.record_count != 0 && int64_t{h.record_count} == int64_t{h.last_offset_delta} + 1;
+        if (leader && count_ok && cfg.validate_records && (h.attributes & 0x07) == 0) {
+            // Uncompressed: CRC and record framing in one pass over the bytes (the common case).
+            switch (batch_checks(whole, h.record_count)) {
+            case batch_check::ok:
+                break;
+            case batch_check::crc_mismatch:
+                return errc::corrupt_batch;
+            case batch_check::bad_records:
                 return errc::invalid_batch;
             }
-            if (cfg.validate_records) {
-                // Record framing: walked in place when uncompressed; compressed batches are
-                // decompressed (bounded) and walked, as Kafka's leader does.
-                bool ok = (h.attributes & 0x07) == 0
-                              ? record_framing_ok(whole.subspan(batch_header_size), h.record_count)
-                              : bool(pk::validate_record_batch(whole, {.verify_crc = false, .check_records = true}));
-                if (!ok) {
-                    return errc::invalid_batch;
-                }
+        } else {
+            if (!batch_crc_matches(whole)) {
+                return errc::corrupt_batch;
+            }
+            if (leader && !count_ok) {
+                return errc::invalid_batch;
+            }
+            // Compressed batches are decompressed (bounded) and their records walked, as Kafka's
+            // leader does.
+            if (leader && cfg.validate_records &&
+                !pk::validate_record_batch(whole, {.verify_crc = false, .check_records = true})) {
+                return errc::invalid_batch;
             }
         }
         out.push_back({h, pos});

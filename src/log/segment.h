@@ -172,6 +172,7 @@ private:
     std::atomic<bool> _loaded{false};
     std::atomic<bool> _retired{false};
     bool _sealed = false;
+    bool _preallocate = true; // writer state: cleared when the file system has no fallocate
     std::mutex _load_mutex;
 
     // Writer state (under the caller's lock).

@@ -1,4 +1,5 @@
 #include "brook/protocol/kafka/record.h"
+#include "brook/protocol/kafka/record_batch.h"
 #include "log/batch_format.h"
 #include "log_test_util.h"
 
@@ -66,6 +67,40 @@ TEST(record_framing, RejectsOverlongAndOutOfRangeVarints) {
     EXPECT_TRUE(record_framing_ok(empty, 0));
     EXPECT_FALSE(record_framing_ok(empty, 1));
     EXPECT_FALSE(record_framing_ok(empty, -1));
+}
+
+// batch_checks must answer as batch_crc_matches followed by record_framing_ok, the CRC first.
+TEST(record_framing, BatchChecksAgreeWithSeparateChecks) {
+    std::mt19937 rng(7);
+    int outcomes[3] = {0, 0, 0};
+    for (int round = 0; round < 300; ++round) {
+        auto batch = make_batch(1 + int(rng() % 40), rng() % 300, 1'700'000'000'000 + round);
+        auto h = parse_batch_header(batch).value();
+        int32_t count = h.record_count;
+        switch (round % 4) {
+        case 0:
+            break;
+        case 1: // anywhere in the batch, header included
+            batch[rng() % batch.size()] ^= uint8_t(1U << (rng() % 8));
+            break;
+        case 2: // a framing error under a matching CRC
+            batch[batch_header_size + rng() % (batch.size() - batch_header_size)] ^= 0x40;
+            protocol::kafka::update_record_batch_crc(batch);
+            break;
+        default:
+            count += 1;
+            break;
+        }
+        batch_check expected = !batch_crc_matches(batch) ? batch_check::crc_mismatch
+                               : record_framing_ok(bytes_view(batch).subspan(batch_header_size), count)
+                                   ? batch_check::ok
+                                   : batch_check::bad_records;
+        ASSERT_EQ(batch_checks(batch, count), expected) << "round " << round;
+        outcomes[int(expected)] += 1;
+    }
+    EXPECT_GT(outcomes[0], 50);
+    EXPECT_GT(outcomes[1], 50);
+    EXPECT_GT(outcomes[2], 50);
 }
 
 } // namespace

@@ -5,6 +5,7 @@
 #include "log_test_util.h"
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstring>
@@ -65,6 +66,23 @@ TEST_F(log_fixture, FileNamesFollowKafkaLayout) {
     auto bases = log->segment_bases();
     ASSERT_GE(bases.size(), 2u);
     EXPECT_TRUE(fs::exists(segment_file(tmp / "orders-3", bases[1], ".log")));
+}
+
+// Large appends allocate their blocks before writing: exactly the bytes written, never beyond the
+// file's end (sizes and contents as without it).
+TEST_F(log_fixture, LargeAppendsAllocateNoMoreThanTheyWrite) {
+    log_config cfg;
+    cfg.max_batch_bytes = 4 * 1024 * 1024;
+    auto log = make(cfg);
+    append_ok(*log, make_batch(3, 100, 1000));    // small: not preallocated
+    append_ok(*log, make_batch(700, 1000, 1000)); // about 700 KiB, unaligned start
+    append_ok(*log, make_batch(400, 1000, 1000));
+    auto path = tmp / "orders-3" / "00000000000000000000.log";
+    struct stat st {};
+    ASSERT_EQ(::stat(path.c_str(), &st), 0);
+    EXPECT_EQ(uint64_t(st.st_size), log->size_bytes());
+    EXPECT_LE(uint64_t(st.st_blocks) * 512, (uint64_t(st.st_size) + 4095) / 4096 * 4096 + 64 * 1024);
+    EXPECT_EQ(read_all(*log).size(), 1103u);
 }
 
 TEST_F(log_fixture, LogAppendTimeStampsBatches) {
