@@ -49,7 +49,9 @@ void controller::create_topic_async(const topic_request& req, bool validate_only
         auto published = [&] {
             std::lock_guard lock(_mutex);
             // One instance: a re-creation after a rollback holds its own.
-            _unpublished.erase(_unpublished.find(out.topic->name));
+            if (auto it = _unpublished.find(out.topic->name); it != _unpublished.end()) {
+                _unpublished.erase(it);
+            }
         };
         if (r) {
             published();

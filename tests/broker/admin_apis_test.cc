@@ -2,13 +2,8 @@
 // dynamic broker configs, validation, validateOnly, live application, restart), CreatePartitions,
 // DeleteRecords, OffsetForLeaderEpoch, DescribeLogDirs, and CreateTopics answered after the
 // coordinator write.
-#include "broker/raw_client.h"
-#include "brook/broker/broker.h"
-#include "brook/broker/config.h"
+#include "broker/broker_fixture.h"
 #include "brook/protocol/kafka/error_code.h"
-#include "brook/protocol/kafka/record_batch_builder.h"
-#include "brook/protocol/kafka/request.h"
-#include "harness/test_dirs.h"
 
 #include <gtest/gtest.h>
 
@@ -29,86 +24,30 @@ int16_t code(error_code e) {
     return static_cast<int16_t>(e);
 }
 
-class admin_apis_test : public ::testing::Test {
+class admin_apis_test : public test::broker_fixture {
 protected:
-    void SetUp() override { start(); }
-    void TearDown() override { stop(); }
-
-    void start() {
-        std::vector<std::string> overrides;
-        overrides.push_back("log.dirs=" + (_dir / "logs").string());
-        overrides.push_back("listeners=PLAINTEXT://127.0.0.1:0");
-        overrides.push_back("broker.id=3");
-        overrides.push_back("num.network.threads=1");
-        overrides.push_back("coordinator.embedded.port=0");
-        overrides.push_back("log.retention.check.interval.ms=100");
-        auto loaded = load_config_text(broker_config_registry(), "", "test.properties", overrides);
-        ASSERT_TRUE(loaded.errors.empty());
-        _cfg.emplace(std::move(*loaded.values));
-        _broker = std::make_unique<broker>(*_cfg);
-        ASSERT_TRUE(_broker->start());
-        _port = _broker->bound_ports().at(0);
+    admin_apis_test() : broker_fixture("brook-admin", 3) {
+        _extra_overrides = {"num.network.threads=1", "log.retention.check.interval.ms=100"};
     }
 
-    void stop() {
-        if (_broker) {
-            _broker->stop();
-            _broker.reset();
-        }
-    }
-
+    /// One request on a connection of its own.
     template<class Response, class Request>
     Response call(const Request& body, int16_t version) {
         test::raw_client c(_port);
-        kafka::request_header h{Request::api_key, version, ++_next_id, std::string("admin-test"), {}};
-        auto f = kafka::encode_request(h, body);
-        bytes frame{static_cast<uint8_t>(f.size() >> 24), static_cast<uint8_t>(f.size() >> 16),
-                    static_cast<uint8_t>(f.size() >> 8), static_cast<uint8_t>(f.size())};
-        frame.insert(frame.end(), f.begin(), f.end());
-        EXPECT_TRUE(c.send(frame));
-        auto reply = c.receive();
-        EXPECT_TRUE(reply);
-        if (!reply) {
-            return {};
-        }
-        EXPECT_EQ(reply->correlation_id, _next_id);
-        bytes after{0, 0, 0, 0};
-        after.insert(after.end(), reply->body.begin(), reply->body.end());
-        auto decoded = kafka::decode_response(Response::api_key, version, after);
-        EXPECT_TRUE(decoded) << decoded.error().message();
-        return decoded ? std::get<Response>(decoded.value().second) : Response{};
+        return test::call<Response>(c, body, version);
     }
 
     int16_t create(const std::string& topic, int32_t partitions = 1,
                    std::vector<std::pair<std::string, std::string>> configs = {}) {
-        kafka::create_topics_request req;
-        kafka::create_topics_request::creatable_topic t;
-        t.name = topic;
-        t.num_partitions = partitions;
-        t.replication_factor = 1;
-        for (auto& [k, v] : configs) {
-            t.configs.push_back({k, v, {}});
-        }
-        req.topics.push_back(t);
-        auto resp = call<kafka::create_topics_response>(req, 7);
+        test::raw_client c(_port);
+        auto resp = test::create_topic(c, topic, partitions, configs);
         EXPECT_EQ(resp.topics.size(), 1u);
         return resp.topics.empty() ? -1 : resp.topics[0].error_code;
     }
 
     void produce(const std::string& topic, int n, int32_t partition = 0, size_t value_size = 10) {
-        kafka::record_batch_builder b;
-        for (int i = 0; i < n; ++i) {
-            std::string value(value_size, static_cast<char>('a' + i % 26));
-            b.append(1700000000000 + i, std::nullopt, std::string_view(value));
-        }
-        kafka::produce_request req;
-        req.acks = 1;
-        req.timeout_ms = 5000;
-        kafka::produce_request::topic_produce_data t;
-        t.name = topic;
-        t.partition_data.push_back({partition, b.build().value(), {}});
-        req.topic_data.push_back(std::move(t));
-        auto resp = call<kafka::produce_response>(req, 9);
+        auto resp =
+            call<kafka::produce_response>(test::produce_of(topic, partition, test::batch_of(n, "", value_size)), 9);
         ASSERT_EQ(resp.responses.size(), 1u);
         ASSERT_EQ(resp.responses[0].partition_responses.at(0).error_code, 0);
     }
@@ -159,12 +98,6 @@ protected:
         }
         return n;
     }
-
-    brook::test::temp_dir _dir{"brook-admin"};
-    std::optional<config_values> _cfg;
-    std::unique_ptr<broker> _broker;
-    uint16_t _port = 0;
-    int32_t _next_id = 0;
 };
 
 TEST_F(admin_apis_test, alter_configs_replaces_the_override_set_and_survives_a_restart) {

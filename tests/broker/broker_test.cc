@@ -1,12 +1,7 @@
 // A whole broker in-process, spoken to with requests encoded by the protocol module: ApiVersions,
 // Metadata, Produce, Fetch (with long polling), ListOffsets, CreateTopics, DeleteTopics.
-#include "broker/raw_client.h"
-#include "brook/broker/broker.h"
-#include "brook/broker/config.h"
+#include "broker/broker_fixture.h"
 #include "brook/protocol/kafka/error_code.h"
-#include "brook/protocol/kafka/record_batch_builder.h"
-#include "brook/protocol/kafka/request.h"
-#include "harness/test_dirs.h"
 
 #include <gtest/gtest.h>
 
@@ -20,83 +15,15 @@ namespace kafka = protocol::kafka;
 using namespace std::chrono_literals;
 using kafka::error_code;
 
-class broker_test : public ::testing::Test {
+using test::batch_of;
+using test::call;
+using test::decode_reply;
+using test::frame_of;
+using test::produce_of;
+
+class broker_test : public test::broker_fixture {
 protected:
-    void SetUp() override { start({}); }
-    void TearDown() override {
-        if (_broker) {
-            _broker->stop();
-        }
-    }
-
-    void start(std::vector<std::string> overrides) {
-        overrides.push_back("log.dirs=" + (_dir / "logs").string());
-        overrides.push_back("listeners=PLAINTEXT://127.0.0.1:0");
-        overrides.push_back("broker.id=7");
-        overrides.push_back("num.network.threads=2");
-        overrides.push_back("coordinator.embedded.port=0");
-        auto loaded = load_config_text(broker_config_registry(), "", "test.properties", overrides);
-        ASSERT_TRUE(loaded.errors.empty());
-        _cfg.emplace(std::move(*loaded.values));
-        _broker = std::make_unique<broker>(*_cfg);
-        ASSERT_TRUE(_broker->start());
-        _port = _broker->bound_ports().at(0);
-    }
-
-    template<class Request>
-    static bytes frame_of(const Request& body, int16_t version, int32_t correlation_id) {
-        kafka::request_header h{Request::api_key, version, correlation_id, std::string("broker-test"), {}};
-        auto f = kafka::encode_request(h, body);
-        bytes out{static_cast<uint8_t>(f.size() >> 24), static_cast<uint8_t>(f.size() >> 16),
-                  static_cast<uint8_t>(f.size() >> 8), static_cast<uint8_t>(f.size())};
-        out.insert(out.end(), f.begin(), f.end());
-        return out;
-    }
-
-    /// Sends `body` and decodes the reply as `Response`.
-    template<class Response, class Request>
-    static Response call(test::raw_client& c, const Request& body, int16_t version) {
-        static int32_t next_id = 1;
-        int32_t id = next_id++;
-        EXPECT_TRUE(c.send(frame_of(body, version, id)));
-        auto reply = c.receive();
-        EXPECT_TRUE(reply);
-        if (!reply) {
-            return {};
-        }
-        EXPECT_EQ(reply->correlation_id, id);
-        return decode_reply<Response>(reply->body, version);
-    }
-
-    template<class Response>
-    static Response decode_reply(const bytes& after_correlation_id, int16_t version) {
-        bytes frame{0, 0, 0, 0};
-        frame.insert(frame.end(), after_correlation_id.begin(), after_correlation_id.end());
-        auto decoded = kafka::decode_response(Response::api_key, version, frame);
-        EXPECT_TRUE(decoded) << decoded.error().message();
-        return decoded ? std::get<Response>(decoded.value().second) : Response{};
-    }
-
-    static bytes batch_of(int n, const std::string& prefix = "v") {
-        kafka::record_batch_builder b;
-        for (int i = 0; i < n; ++i) {
-            auto value = prefix + std::to_string(i);
-            b.append(1700000000000 + i, std::nullopt, std::string_view(value));
-        }
-        return b.build().value();
-    }
-
-    static kafka::produce_request produce_of(const std::string& topic, int32_t partition, bytes records,
-                                             int16_t acks = 1) {
-        kafka::produce_request req;
-        req.acks = acks;
-        req.timeout_ms = 5000;
-        kafka::produce_request::topic_produce_data t;
-        t.name = topic;
-        t.partition_data.push_back({partition, std::move(records), {}});
-        req.topic_data.push_back(std::move(t));
-        return req;
-    }
+    broker_test() : broker_fixture("brook-broker") { _extra_overrides.push_back("num.network.threads=2"); }
 
     static kafka::fetch_request fetch_of(const std::string& topic, int64_t offset, int32_t max_wait,
                                          int32_t min_bytes) {
@@ -114,22 +41,11 @@ protected:
         return req;
     }
 
-    void create(test::raw_client& c, const std::string& topic, int32_t partitions = 1) {
-        kafka::create_topics_request req;
-        kafka::create_topics_request::creatable_topic t;
-        t.name = topic;
-        t.num_partitions = partitions;
-        t.replication_factor = 1;
-        req.topics.push_back(t);
-        auto resp = call<kafka::create_topics_response>(c, req, 7);
+    static void create(test::raw_client& c, const std::string& topic, int32_t partitions = 1) {
+        auto resp = test::create_topic(c, topic, partitions);
         ASSERT_EQ(resp.topics.size(), 1u);
         ASSERT_EQ(resp.topics[0].error_code, 0) << resp.topics[0].error_message.value_or("");
     }
-
-    brook::test::temp_dir _dir{"brook-broker"};
-    std::optional<config_values> _cfg;
-    std::unique_ptr<broker> _broker;
-    uint16_t _port = 0;
 };
 
 TEST_F(broker_test, api_versions_advertises_only_implemented_apis) {

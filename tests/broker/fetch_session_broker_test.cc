@@ -1,13 +1,8 @@
 // Incremental fetch sessions (KIP-227) against a whole broker in-process, as the Java consumer
 // drives them: open with epoch 0, incremental requests naming only changed partitions, answers
 // holding only partitions with news, epochs, forgotten partitions, topic ids (v13+), long polling.
-#include "broker/raw_client.h"
-#include "brook/broker/broker.h"
-#include "brook/broker/config.h"
+#include "broker/broker_fixture.h"
 #include "brook/protocol/kafka/error_code.h"
-#include "brook/protocol/kafka/record_batch_builder.h"
-#include "brook/protocol/kafka/request.h"
-#include "harness/test_dirs.h"
 
 #include <gtest/gtest.h>
 
@@ -21,79 +16,24 @@ namespace kafka = protocol::kafka;
 using namespace std::chrono_literals;
 using kafka::error_code;
 
-class fetch_session_broker_test : public ::testing::Test {
+using test::call;
+using test::decode_reply;
+using test::frame_of;
+
+class fetch_session_broker_test : public test::broker_fixture {
 protected:
-    void SetUp() override {
-        std::vector<std::string> overrides{"log.dirs=" + (_dir / "logs").string(), "listeners=PLAINTEXT://127.0.0.1:0",
-                                           "broker.id=3", "num.network.threads=1", "coordinator.embedded.port=0"};
-        auto loaded = load_config_text(broker_config_registry(), "", "test.properties", overrides);
-        ASSERT_TRUE(loaded.errors.empty());
-        _cfg.emplace(std::move(*loaded.values));
-        _broker = std::make_unique<broker>(*_cfg);
-        ASSERT_TRUE(_broker->start());
-        _port = _broker->bound_ports().at(0);
-    }
-    void TearDown() override {
-        if (_broker) {
-            _broker->stop();
-        }
+    fetch_session_broker_test() : broker_fixture("brook-fetch-session", 3) {
+        _extra_overrides.push_back("num.network.threads=1");
     }
 
-    template<class Request>
-    static bytes frame_of(const Request& body, int16_t version, int32_t correlation_id) {
-        kafka::request_header h{Request::api_key, version, correlation_id, std::string("session-test"), {}};
-        auto f = kafka::encode_request(h, body);
-        bytes out{static_cast<uint8_t>(f.size() >> 24), static_cast<uint8_t>(f.size() >> 16),
-                  static_cast<uint8_t>(f.size() >> 8), static_cast<uint8_t>(f.size())};
-        out.insert(out.end(), f.begin(), f.end());
-        return out;
-    }
-
-    template<class Response>
-    static Response decode_reply(const bytes& after_correlation_id, int16_t version) {
-        bytes frame{0, 0, 0, 0};
-        frame.insert(frame.end(), after_correlation_id.begin(), after_correlation_id.end());
-        auto decoded = kafka::decode_response(Response::api_key, version, frame);
-        EXPECT_TRUE(decoded) << decoded.error().message();
-        return decoded ? std::get<Response>(decoded.value().second) : Response{};
-    }
-
-    template<class Response, class Request>
-    Response call(test::raw_client& c, const Request& body, int16_t version) {
-        const int32_t id = _next_id++;
-        EXPECT_TRUE(c.send(frame_of(body, version, id)));
-        auto reply = c.receive();
-        EXPECT_TRUE(reply);
-        return reply ? decode_reply<Response>(reply->body, version) : Response{};
-    }
-
-    kafka::uuid create(test::raw_client& c, const std::string& topic, int32_t partitions) {
-        kafka::create_topics_request req;
-        kafka::create_topics_request::creatable_topic t;
-        t.name = topic;
-        t.num_partitions = partitions;
-        t.replication_factor = 1;
-        req.topics.push_back(t);
-        auto resp = call<kafka::create_topics_response>(c, req, 7);
+    static kafka::uuid create(test::raw_client& c, const std::string& topic, int32_t partitions) {
+        auto resp = test::create_topic(c, topic, partitions);
         EXPECT_EQ(resp.topics.at(0).error_code, 0);
         return resp.topics.at(0).topic_id;
     }
 
-    void produce(test::raw_client& c, const std::string& topic, int32_t partition, int n) {
-        kafka::record_batch_builder b;
-        for (int i = 0; i < n; ++i) {
-            std::string value = "v";
-            value += std::to_string(i);
-            b.append(1700000000000 + i, std::nullopt, std::string_view(value));
-        }
-        kafka::produce_request req;
-        req.acks = 1;
-        req.timeout_ms = 5000;
-        kafka::produce_request::topic_produce_data t;
-        t.name = topic;
-        t.partition_data.push_back({partition, b.build().value(), {}});
-        req.topic_data.push_back(std::move(t));
-        auto resp = call<kafka::produce_response>(c, req, 9);
+    static void produce(test::raw_client& c, const std::string& topic, int32_t partition, int n) {
+        auto resp = call<kafka::produce_response>(c, test::produce_of(topic, partition, test::batch_of(n)), 9);
         ASSERT_EQ(resp.responses.at(0).partition_responses.at(0).error_code, 0);
     }
 
@@ -133,12 +73,6 @@ protected:
         }
         return out;
     }
-
-    brook::test::temp_dir _dir{"brook-fetch-session"};
-    std::optional<config_values> _cfg;
-    std::unique_ptr<broker> _broker;
-    uint16_t _port = 0;
-    int32_t _next_id = 1;
 };
 
 TEST_F(fetch_session_broker_test, incremental_fetches_answer_only_partitions_with_news) {

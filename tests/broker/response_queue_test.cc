@@ -5,7 +5,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstring>
+#include <vector>
 
 namespace brook::broker::network {
 namespace {
@@ -98,6 +100,50 @@ TEST(frame_reader, frame_shorter_than_a_header_is_refused) {
     auto a = r.next();
     ASSERT_FALSE(a);
     EXPECT_EQ(a.error(), make_error_code(errc::request_too_small));
+}
+
+// Frames around direct_threshold (shared buffer vs. a buffer of their own) arriving in reads of
+// awkward sizes, drained after every read as the connection does: each comes out whole and in order.
+TEST(frame_reader, mixed_small_and_large_frames_in_odd_reads_come_out_intact) {
+    const size_t t = frame_reader::direct_threshold;
+    const std::vector<size_t> sizes{8, t - 1, t, 9, t + 1, 300000, 100, 200000, t, 8, 70000, 12};
+    bytes stream;
+    for (size_t i = 0; i < sizes.size(); ++i) {
+        auto f = frame_bytes(static_cast<int32_t>(sizes[i]), sizes[i]);
+        for (size_t k = 4; k < f.size(); ++k) {
+            f[k] = static_cast<uint8_t>(i * 31 + k);
+        }
+        stream.insert(stream.end(), f.begin(), f.end());
+    }
+    for (size_t chunk : {size_t{1}, size_t{3}, size_t{4097}, t - 3, t + 5, size_t{65536}, size_t{1} << 20}) {
+        frame_reader r(1 << 20);
+        std::vector<bytes> got;
+        size_t off = 0;
+        while (off < stream.size()) {
+            auto space = r.prepare();
+            ASSERT_FALSE(space.empty());
+            auto n = std::min({space.size(), stream.size() - off, chunk});
+            std::memcpy(space.data(), stream.data() + off, n);
+            r.commit(n);
+            off += n;
+            for (;;) {
+                auto f = r.next();
+                ASSERT_TRUE(f) << f.error().message();
+                if (!f.value()) {
+                    break;
+                }
+                got.push_back(std::move(*f.value()));
+            }
+        }
+        ASSERT_EQ(got.size(), sizes.size()) << "chunk " << chunk;
+        for (size_t i = 0; i < sizes.size(); ++i) {
+            ASSERT_EQ(got[i].size(), sizes[i]) << "chunk " << chunk << " frame " << i;
+            for (size_t k = 0; k < sizes[i]; ++k) {
+                ASSERT_EQ(got[i][k], static_cast<uint8_t>(i * 31 + k + 4)) << "chunk " << chunk << " frame " << i;
+            }
+        }
+        EXPECT_EQ(r.buffered(), 0u);
+    }
 }
 
 } // namespace

@@ -17,6 +17,8 @@ BUILD_DIR = os.environ.get("BROOK_BUILD_DIR", os.path.join(os.path.dirname(__fil
 SOURCE_DIR = os.environ.get("BROOK_SOURCE_DIR", os.path.join(os.path.dirname(__file__), "..", ".."))
 
 _rng = random.Random(os.getpid())
+# Ports already handed out by this process: a test often asks for several before anything binds them.
+_handed_out = set()
 
 # Workspaces still open, and the process logs of workspaces closed by a failing `with` block: the
 # pytest hook in tests/e2e/conftest.py attaches both to a failed test's report.
@@ -42,14 +44,17 @@ def collect_failure_logs():
 
 
 def free_port():
-    """A loopback TCP port nothing listens on now (random start per process, checked by bind)."""
+    """A loopback TCP port nothing listens on now and not returned before by this process."""
     for _ in range(1000):
         port = _rng.randint(20000, 59999)
+        if port in _handed_out:
+            continue
         with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
             try:
                 s.bind(("127.0.0.1", port))
             except OSError:
                 continue
+        _handed_out.add(port)
         return port
     raise RuntimeError("no free port")
 

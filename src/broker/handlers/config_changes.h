@@ -1,15 +1,14 @@
 #pragma once
 // What AlterConfigs and IncrementalAlterConfigs share: resource checks, validation of a resource's
-// new override set, storing it through the controller, and one reply for many asynchronous
-// completions.
+// new override set, storing it through the controller.
 #include "broker/broker_context.h"
 #include "broker/handlers/codec.h"
+#include "broker/handlers/reply_join.h"
 #include "brook/broker/dispatcher.h"
 #include "brook/protocol/kafka/error_code.h"
 
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 
@@ -42,40 +41,6 @@ resource_status check_overrides(const config_target& target, const config_map& c
 /// Stores `configs` as the target's complete override set and applies it; `done` once stored.
 void store_overrides(broker_context& ctx, const config_target& target, config_map configs,
                      std::function<void(resource_status)> done);
-
-/// Collects `count` results into `Response::responses` and sends the response once all are in
-/// (from whichever thread completes last).
-template<class Response>
-class reply_join {
-public:
-    reply_join(Response resp, size_t count, responder reply, int16_t version)
-        : _resp(std::move(resp)), _left(count), _reply(std::move(reply)), _version(version) {}
-
-    Response& response() { return _resp; }
-    /// Records one completion; the last one sends. A join of no items sends on the first call.
-    void complete_one(const std::function<void(Response&)>& fill);
-
-private:
-    std::mutex _mutex;
-    Response _resp;
-    size_t _left;
-    responder _reply;
-    int16_t _version;
-};
-
-template<class Response>
-void reply_join<Response>::complete_one(const std::function<void(Response&)>& fill) {
-    std::unique_lock lock(_mutex);
-    fill(_resp);
-    // A join of no items (a request naming no topic or resource) sends on its first call.
-    if (_left != 0 && --_left != 0) {
-        return;
-    }
-    auto body = encode(_resp, _version);
-    auto reply = std::move(_reply);
-    lock.unlock();
-    reply.send(std::move(body));
-}
 
 /// The shared body of AlterConfigs and IncrementalAlterConfigs: for each resource, resolve it,
 /// let `build(target, resource, configs)` fill the new override set (returning its status), check

@@ -3,11 +3,9 @@
 #include "brook/protocol/kafka/messages/create_topics.h"
 
 #include "broker/handlers/codec.h"
-#include "broker/handlers/config_changes.h"
 #include "broker/handlers/handlers.h"
+#include "broker/handlers/reply_join.h"
 #include "brook/protocol/kafka/error_code.h"
-
-#include <set>
 
 namespace brook::broker::handlers {
 
@@ -21,52 +19,35 @@ void handle_create_topics(broker_context& ctx, request r, responder reply) {
     using response = kafka::create_topics_response;
     response resp;
     resp.topics.resize(body.topics.size());
-    // Each topic is answered once the coordinator holds it (or refused it); the reply goes when
-    // the last one is in, from the coordinator client's thread: no network thread waits.
-    auto join = std::make_shared<reply_join<response>>(std::move(resp), body.topics.size(), std::move(reply),
-                                                       r.prefix.api_version);
-    std::multiset<std::string> names;
-    for (const auto& t : body.topics) {
-        names.insert(t.name);
-    }
     for (size_t i = 0; i < body.topics.size(); ++i) {
-        const auto& t = body.topics[i];
-        auto finish = [join, i, name = t.name](topic_outcome o) {
-            join->complete_one([&](response& resp_) {
-                auto& out = resp_.topics[i];
-                out.name = name;
-                out.error_message = std::nullopt;
-                if (o.error != kafka::error_code::none) {
-                    out.error_code = static_cast<int16_t>(o.error);
-                    out.error_message = std::move(o.message);
-                } else if (o.topic) {
-                    out.topic_id = o.topic->id;
-                    out.num_partitions = static_cast<int32_t>(o.topic->partitions.size());
-                    out.replication_factor = static_cast<int16_t>(o.topic->partitions.front().replicas.size());
-                    out.configs.emplace();
-                }
-            });
-        };
-        if (names.count(t.name) > 1) {
-            finish({kafka::error_code::invalid_request, "Create topics request from client contains a duplicate topic.",
-                    std::nullopt});
-            continue;
+        resp.topics[i].name = body.topics[i].name;
+    }
+    auto fill = [](response& out, size_t i, const topic_outcome& o) {
+        auto& t = out.topics[i];
+        t.error_message = std::nullopt;
+        if (o.error != kafka::error_code::none) {
+            t.error_code = static_cast<int16_t>(o.error);
+            t.error_message = o.message;
+        } else if (o.topic) {
+            t.topic_id = o.topic->id;
+            t.num_partitions = static_cast<int32_t>(o.topic->partitions.size());
+            t.replication_factor = static_cast<int16_t>(o.topic->partitions.front().replicas.size());
+            t.configs.emplace();
         }
+    };
+    auto start = [&](size_t i, std::function<void(topic_outcome)> finish) {
+        const auto& t = body.topics[i];
         if (!t.assignments.empty() && (t.num_partitions != -1 || t.replication_factor != -1)) {
             finish({kafka::error_code::invalid_request,
                     "Both numPartitions or replicationFactor and replicasAssignments were set.", std::nullopt});
-            continue;
+            return;
         }
-        if (!t.assignments.empty()) {
-            // Explicit assignments are accepted when they only name this broker.
-            bool ok = true;
-            for (const auto& a : t.assignments) {
-                ok = ok && a.broker_ids.size() == 1 && a.broker_ids[0] == ctx.settings.node_id;
-            }
-            if (!ok) {
+        // Explicit assignments are accepted when they only name this broker.
+        for (const auto& a : t.assignments) {
+            if (a.broker_ids.size() != 1 || a.broker_ids[0] != ctx.settings.node_id) {
                 finish({kafka::error_code::invalid_replica_assignment, "Replica assignment names unknown brokers.",
                         std::nullopt});
-                continue;
+                return;
             }
         }
         topic_request tr{t.name,
@@ -78,11 +59,12 @@ void handle_create_topics(broker_context& ctx, request r, responder reply) {
                 tr.configs[c.name] = *c.value;
             }
         }
-        ctx.topics.create_topic_async(tr, body.validate_only, finish);
-    }
-    if (body.topics.empty()) {
-        join->complete_one([](response&) {});
-    }
+        ctx.topics.create_topic_async(tr, body.validate_only, std::move(finish));
+    };
+    answer_each_topic(body.topics, std::move(resp), std::move(reply), r.prefix.api_version,
+                      topic_outcome{kafka::error_code::invalid_request,
+                                    "Create topics request from client contains a duplicate topic.", std::nullopt},
+                      fill, start);
 }
 
 } // namespace brook::broker::handlers

@@ -3,8 +3,8 @@
 #include "brook/protocol/kafka/messages/delete_topics.h"
 
 #include "broker/handlers/codec.h"
-#include "broker/handlers/config_changes.h"
 #include "broker/handlers/handlers.h"
+#include "broker/handlers/reply_join.h"
 #include "brook/protocol/kafka/error_code.h"
 
 namespace brook::broker::handlers {
